@@ -1,0 +1,27 @@
+# Thin wrapper so users type make, make demo, make check.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: all setup demo check unit live clean
+
+all:
+	@cmake -S . -B $(BUILD) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+setup:
+	@scripts/setup-host
+
+demo: setup all
+	@scripts/demo $(BUILD)/bin
+
+check: setup all
+	@cd $(BUILD) && ctest --output-on-failure
+
+unit: all
+	@cd $(BUILD) && ctest --output-on-failure -L unit
+
+live: setup all
+	@cd $(BUILD) && ctest --output-on-failure -L live
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,274 @@
+/* Attaching programs to kernel and user events: the attach half of
+ * tracer.h. Each function checks that the kernel can do what is asked
+ * before loading anything, so a refusal is explained, not guessed at. */
+#include "tracer_priv.h"
+
+#include "capture.h"
+#include "feature.h"
+#include "ksyms.h"
+#include "trace_pipe.h"
+#include "uprobe_target.h"
+
+#include <bcc/bcc_common.h>
+#include <bcc/libbpf.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Runs a libbcc attach call with its stderr chatter captured and dropped:
+ * the caller explains a failure better than libbcc's raw perror lines. */
+#define QUIET(expr)                                    \
+	({                                             \
+		struct capture __cap;                  \
+		char *__out = NULL;                    \
+		int __ok = capture_begin(&__cap) == 0; \
+		__typeof__(expr) __r = (expr);         \
+		int __e = errno;                       \
+		if (__ok)                              \
+			capture_end(&__cap, &__out);   \
+		free(__out);                           \
+		errno = __e;                           \
+		__r;                                   \
+	})
+
+static int check_feature(struct tracer *t, void (*probe)(struct feature *), const char *what,
+			 const char *fn_name, const char *where)
+{
+	struct feature f;
+
+	probe(&f);
+	if (f.ok)
+		return 0;
+	return tracer__fail(t, -EOPNOTSUPP, "cannot attach %s '%s' to %s: %s", what, fn_name,
+			    where, f.detail);
+}
+
+static int attach_kprobe(struct tracer *t, const char *fn_name, const char *func,
+			 uint64_t offset, int ret)
+{
+	enum probe_kind kind = ret ? PROBE_KRETPROBE : PROBE_KPROBE;
+	char ev_name[256], where[300];
+	int fd, pfd, err;
+
+	snprintf(where, sizeof(where), "kernel function '%s'", func);
+	err = check_feature(t, feature_kprobes, probe_kind_str(kind), fn_name, where);
+	if (err)
+		return err;
+	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_KPROBE);
+	if (fd < 0)
+		return fd;
+	err = probe_names_event(kind, func, 0, 0, ev_name, sizeof(ev_name));
+	if (err)
+		return tracer__fail(t, err, "kernel function name too long: '%s'", func);
+	pfd = QUIET(bpf_attach_kprobe(fd, ret ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY, ev_name, func,
+				      offset, 0));
+	if (pfd < 0) {
+		err = errno ? -errno : -EINVAL;
+		if (ksyms_exists(func) == 0)
+			return tracer__fail(t, -ENOENT, "cannot attach %s '%s': this kernel has no "
+					    "function '%s' (it is not in /proc/kallsyms); check "
+					    "the name for this kernel version",
+					    probe_kind_str(kind), fn_name, func);
+		return tracer__fail(t, err, "cannot attach %s '%s' to %s: %s (it may be inlined "
+				    "or marked notrace; see available_filter_functions in tracefs)",
+				    probe_kind_str(kind), fn_name, where, strerror(-err));
+	}
+	return tracer_add_link(t, kind, ev_name, pfd);
+}
+
+int tracer__attach_kprobe(struct tracer *t, const char *fn_name, const char *func,
+			  uint64_t offset)
+{
+	return attach_kprobe(t, fn_name, func, offset, 0);
+}
+
+int tracer__attach_kretprobe(struct tracer *t, const char *fn_name, const char *func)
+{
+	return attach_kprobe(t, fn_name, func, 0, 1);
+}
+
+static int resolve_uprobe(struct tracer *t, const struct tracer_uprobe *u, const char *what,
+			  char *path, size_t len, uint64_t *offset)
+{
+	int err = uprobe_target_resolve(u->binary, u->pid, path, len);
+
+	if (err == -ENOENT && strchr(u->binary, '/'))
+		return tracer__fail(t, err, "cannot attach %s '%s': '%s' does not exist; give "
+				    "the path of a binary", what, u->fn_name, u->binary);
+	if (err == -ENOENT)
+		return tracer__fail(t, err, "cannot attach %s '%s': '%s' is neither a library "
+				    "(lib%s.so%s) nor a program on PATH; give a path instead",
+				    what, u->fn_name, u->binary, u->binary,
+				    u->pid > 0 ? " mapped by that process" : " in the linker cache");
+	if (err)
+		return tracer__fail(t, err, "cannot attach %s '%s' to '%s': %s", what,
+				    u->fn_name, u->binary, strerror(-err));
+	if (!u->symbol) {
+		*offset = u->addr;
+		return 0;
+	}
+	err = uprobe_target_symbol(path, u->symbol, u->pid, offset);
+	if (err == -ENOEXEC)
+		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s': the file is "
+				    "not an ELF executable or shared library", what, u->fn_name,
+				    u->symbol, path);
+	if (err)
+		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s': symbol not "
+				    "found (is the binary stripped? list its symbols with: nm -D %s)",
+				    what, u->fn_name, u->symbol, path, path);
+	return 0;
+}
+
+int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
+{
+	enum probe_kind kind = u->retprobe ? PROBE_URETPROBE : PROBE_UPROBE;
+	const char *what = probe_kind_str(kind);
+	char path[PATH_MAX], ev_name[PATH_MAX + 64], where[PATH_MAX + 64];
+	pid_t pid = u->pid > 0 ? u->pid : -1;
+	uint64_t offset;
+	int fd, pfd, err;
+
+	err = resolve_uprobe(t, u, what, path, sizeof(path), &offset);
+	if (err)
+		return err;
+	snprintf(where, sizeof(where), "'%s'", path);
+	err = check_feature(t, feature_uprobes, what, u->fn_name, where);
+	if (err)
+		return err;
+	fd = tracer_load(t, u->fn_name, BPF_PROG_TYPE_KPROBE);
+	if (fd < 0)
+		return fd;
+	err = probe_names_event(kind, path, offset, pid, ev_name, sizeof(ev_name));
+	if (err)
+		return tracer__fail(t, err, "path too long: '%s'", path);
+	pfd = QUIET(bpf_attach_uprobe(fd, u->retprobe ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY,
+				      ev_name, path, offset, pid, 0));
+	if (pfd < 0) {
+		err = errno ? -errno : -EINVAL;
+		if (err == -ESRCH)
+			return tracer__fail(t, err, "cannot attach %s '%s': no process %d",
+					    what, u->fn_name, (int)pid);
+		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s' (offset 0x%llx): %s",
+				    what, u->fn_name, u->symbol ? u->symbol : "address", path,
+				    (unsigned long long)offset, strerror(-err));
+	}
+	return tracer_add_link(t, kind, ev_name, pfd);
+}
+
+int tracer__attach_tracepoint(struct tracer *t, const char *fn_name, const char *category,
+			      const char *event)
+{
+	const char *dir = tracefs_dir();
+	char path[512];
+	int fd, pfd, err;
+
+	if (!dir)
+		return tracer__fail(t, -ENOENT, "cannot attach tracepoint '%s' to %s:%s: tracefs "
+				    "is not mounted; mount it: mount -t tracefs nodev "
+				    "/sys/kernel/tracing", fn_name, category, event);
+	snprintf(path, sizeof(path), "%s/events/%s/%s", dir, category, event);
+	if (access(path, F_OK))
+		return tracer__fail(t, -ENOENT, "cannot attach tracepoint '%s': this kernel has no "
+				    "tracepoint %s:%s (the names are listed in %s/available_events)",
+				    fn_name, category, event, dir);
+	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_TRACEPOINT);
+	if (fd < 0)
+		return fd;
+	pfd = QUIET(bpf_attach_tracepoint(fd, category, event));
+	if (pfd < 0) {
+		err = errno ? -errno : -EINVAL;
+		return tracer__fail(t, err, "cannot attach tracepoint '%s' to %s:%s: %s", fn_name,
+				    category, event, strerror(-err));
+	}
+	return tracer_add_link(t, PROBE_TRACEPOINT, NULL, pfd);
+}
+
+int tracer__attach_raw_tracepoint(struct tracer *t, const char *fn_name, const char *tp)
+{
+	int fd, lfd, err;
+
+	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	if (fd < 0)
+		return fd;
+	lfd = QUIET(bpf_attach_raw_tracepoint(fd, tp));
+	if (lfd < 0) {
+		err = errno ? -errno : -EINVAL;
+		return tracer__fail(t, err, "cannot attach raw tracepoint '%s' to '%s': %s%s",
+				    fn_name, tp, strerror(-err),
+				    err == -ENOENT ? " (no such tracepoint in this kernel)" : "");
+	}
+	return tracer_add_link(t, PROBE_RAW_TRACEPOINT, NULL, lfd);
+}
+
+int tracer__attach_kfunc(struct tracer *t, const char *fn_name)
+{
+	char target[256];
+	enum probe_kind kind = probe_names_classify(fn_name, target, sizeof(target));
+	char where[300];
+	int fd, lfd, err;
+
+	if (kind != PROBE_KFUNC && kind != PROBE_KRETFUNC)
+		return tracer__fail(t, -EINVAL, "cannot attach '%s' as a kfunc: its name must "
+				    "start with kfunc__ or kretfunc__", fn_name);
+	snprintf(where, sizeof(where), "kernel function '%s'", target);
+	err = check_feature(t, feature_kfunc, probe_kind_str(kind), fn_name, where);
+	if (err)
+		return err;
+	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_TRACING);
+	if (fd < 0)
+		return fd;
+	lfd = QUIET(bpf_attach_kfunc(fd));
+	if (lfd < 0) {
+		err = errno ? -errno : -EINVAL;
+		return tracer__fail(t, err, "cannot attach %s '%s' to %s: %s", probe_kind_str(kind),
+				    fn_name, where, strerror(-err));
+	}
+	return tracer_add_link(t, kind, NULL, lfd);
+}
+
+static int autoattach_one(struct tracer *t, const char *fn_name)
+{
+	char target[256], fixed[300];
+	enum probe_kind kind = probe_names_classify(fn_name, target, sizeof(target));
+	char *colon;
+
+	switch (kind) {
+	case PROBE_KPROBE:
+	case PROBE_KRETPROBE:
+		/* kallsyms is read only for names that need the fix-up */
+		if (probe_names_fix_syscall(target, probe_names_is_syscall(target) ?
+					    ksyms_syscall_prefix() : "", fixed, sizeof(fixed)))
+			return tracer__fail(t, -ENAMETOOLONG, "name too long: '%s'", fn_name);
+		return attach_kprobe(t, fn_name, fixed, 0, kind == PROBE_KRETPROBE);
+	case PROBE_TRACEPOINT:
+		colon = strchr(target, ':');
+		*colon = '\0';
+		return tracer__attach_tracepoint(t, fn_name, target, colon + 1);
+	case PROBE_RAW_TRACEPOINT:
+		return tracer__attach_raw_tracepoint(t, fn_name, target);
+	case PROBE_KFUNC:
+	case PROBE_KRETFUNC:
+		return tracer__attach_kfunc(t, fn_name);
+	default:
+		return 0;
+	}
+}
+
+int tracer__autoattach(struct tracer *t)
+{
+	size_t before = t->nlinks;
+
+	if (!t->mod)
+		return tracer__fail(t, -EINVAL, "no BPF text compiled");
+	for (size_t i = 0; i < bpf_num_functions(t->mod); i++) {
+		int err = autoattach_one(t, bpf_function_name(t->mod, i));
+
+		if (err < 0)
+			return err;
+	}
+	return (int)(t->nlinks - before);
+}

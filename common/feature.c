@@ -1,0 +1,228 @@
+#include "feature.h"
+
+#include "btf.h"
+#include "trace_pipe.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#define PMU_DIR "/sys/bus/event_source/devices"
+
+__attribute__((format(printf, 3, 4)))
+static void set(struct feature *f, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	f->ok = ok;
+	va_start(ap, fmt);
+	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
+	va_end(ap);
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+void feature_tracefs(struct feature *f)
+{
+	const char *dir = tracefs_dir();
+
+	if (dir)
+		set(f, true, "mounted at %s", dir);
+	else
+		set(f, false, "not mounted at /sys/kernel/tracing or /sys/kernel/debug/tracing; "
+			      "mount it: mount -t tracefs nodev /sys/kernel/tracing");
+}
+
+/* kind is "kprobe" or "uprobe" */
+static void probe_support(struct feature *f, const char *kind, const char *config)
+{
+	const char *dir = tracefs_dir();
+	char path[256];
+
+	snprintf(path, sizeof(path), PMU_DIR "/%s", kind);
+	if (exists(path)) {
+		set(f, true, "%s PMU at %s", kind, path);
+		return;
+	}
+	if (dir) {
+		snprintf(path, sizeof(path), "%s/%s_events", dir, kind);
+		if (exists(path)) {
+			set(f, true, "%s", path);
+			return;
+		}
+		set(f, false, "this kernel has no %ss (%s is off): no %s PMU in " PMU_DIR
+			      " and no %s_events in %s; use a kernel built with %s=y "
+			      "(for kprobe tools here: make lab)",
+		    kind, config, kind, kind, dir, config);
+		return;
+	}
+	set(f, false, "this kernel has no %s PMU in " PMU_DIR " and tracefs is not mounted "
+		      "to look for %s_events; mount it (mount -t tracefs nodev /sys/kernel/tracing) "
+		      "or use a kernel built with %s=y", kind, kind, config);
+}
+
+void feature_kprobes(struct feature *f)
+{
+	probe_support(f, "kprobe", "CONFIG_KPROBES");
+}
+
+void feature_uprobes(struct feature *f)
+{
+	probe_support(f, "uprobe", "CONFIG_UPROBE_EVENTS");
+}
+
+void feature_btf(struct feature *f)
+{
+	if (exists(VMLINUX_BTF))
+		set(f, true, VMLINUX_BTF);
+	else
+		set(f, false, VMLINUX_BTF " is missing: the kernel was built without "
+			      "CONFIG_DEBUG_INFO_BTF");
+}
+
+static long sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* Functions every kernel with kfunc support has in its BTF; the program
+ * is loaded against the first one found. */
+static const char *const kfunc_targets[] = { "vfs_read", "do_unlinkat", "schedule", NULL };
+
+void feature_kfunc(struct feature *f)
+{
+	/* r0 = 0; exit */
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	const char *target = NULL;
+	int id = -ENOENT, prog_fd, link_fd, err;
+
+	feature_btf(f);
+	if (!f->ok) {
+		set(f, false, "kfunc needs kernel BTF: " VMLINUX_BTF " is missing "
+			      "(CONFIG_DEBUG_INFO_BTF is off); use kprobes instead");
+		return;
+	}
+	for (int i = 0; kfunc_targets[i] && id < 0; i++) {
+		target = kfunc_targets[i];
+		id = btf_find_func(VMLINUX_BTF, target);
+		if (id == -EINVAL || id == -EACCES || id == -EPERM)
+			break;
+	}
+	if (id < 0) {
+		set(f, false, "cannot find a function to test in " VMLINUX_BTF ": %s",
+		    strerror(-id));
+		return;
+	}
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_TRACING;
+	attr.expected_attach_type = BPF_TRACE_FENTRY;
+	attr.attach_btf_id = id;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = sizeof(insns) / sizeof(insns[0]);
+	attr.license = (unsigned long)"GPL";
+	prog_fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	if (prog_fd < 0) {
+		err = errno;
+		set(f, false, "the kernel refused to load a minimal fentry program on %s: %s (%s)%s",
+		    target, strerror(err), strerrorname_np(err),
+		    err == EPERM ? "; tracing programs are not permitted here (not root, "
+				   "kernel lockdown, or a restricted kernel); use kprobes instead" :
+				   "; use kprobes instead");
+		return;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.prog_fd = prog_fd;
+	link_fd = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &attr);
+	err = errno;
+	close(prog_fd);
+	if (link_fd < 0) {
+		set(f, false, "a minimal fentry program on %s loaded but could not attach: %s (%s)",
+		    target, strerror(err), strerrorname_np(err));
+		return;
+	}
+	close(link_fd);
+	set(f, true, "a minimal fentry program on %s loaded and attached", target);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* UTS_RELEASE from the headers' include/generated/utsrelease.h, or "". */
+static void headers_release(const char *dir, char out[256])
+{
+	char path[512], line[256];
+	FILE *fp;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/include/generated/utsrelease.h", dir);
+	fp = fopen(path, "re");
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "#define UTS_RELEASE \"%255[^\"]\"", out) == 1)
+			break;
+	fclose(fp);
+}
+
+void feature_headers(struct feature *f)
+{
+	const char *env = getenv("BCC_KERNEL_SOURCE");
+	char kdir[PATH_MAX], kpath[PATH_MAX], build[PATH_MAX], probe[PATH_MAX], rel[256];
+	char resolved[PATH_MAX];
+	struct utsname un;
+
+	uname(&un);
+	snprintf(kdir, sizeof(kdir), "/lib/modules/%s", un.release);
+	snprintf(build, sizeof(build), "%s/build", kdir);
+	if (env) {
+		snprintf(kpath, sizeof(kpath), "%s", env);
+		snprintf(build, sizeof(build), "%s", env);
+	} else {
+		snprintf(probe, sizeof(probe), "%s/source", kdir);
+		/* libbcc compiles in source/ when both exist, else in build/ */
+		snprintf(kpath, sizeof(kpath), "%s", is_dir(build) && is_dir(probe) ? probe : build);
+	}
+	snprintf(probe, sizeof(probe), "%s/include/linux/kconfig.h", kpath);
+	if (!exists(probe)) {
+		if (env)
+			set(f, false, "BCC_KERNEL_SOURCE=%s holds no kernel headers "
+				      "(no include/linux/kconfig.h); point it at a headers tree", env);
+		else
+			set(f, false, "no kernel headers for %s: %s is missing or empty; install "
+				      "linux-headers-%s, or link Debian's linux-headers-*-amd64 there "
+				      "(make setup does), or set BCC_KERNEL_SOURCE",
+			    un.release, kpath, un.release);
+		return;
+	}
+	headers_release(build, rel);
+	if (!realpath(kpath, resolved))
+		snprintf(resolved, sizeof(resolved), "%s", kpath);
+	if (!rel[0])
+		set(f, true, "%s (release unknown)", resolved);
+	else if (!strcmp(rel, un.release))
+		set(f, true, "%s (release %s, matches the running kernel)", resolved, rel);
+	else
+		set(f, true, "%s (release %s; the running kernel is %s: programs that read "
+			     "kernel structs may see wrong offsets)", resolved, rel, un.release);
+}

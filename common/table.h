@@ -1,0 +1,16 @@
+/* BPF_HASH / BPF_ARRAY access from user space, on a table found with
+ * tracer__table(). Keys and leaves are the table's key_size/leaf_size
+ * bytes. Each function returns 0 or a negative errno (-ENOENT: no such
+ * key, or no next key at the end of an iteration). */
+#ifndef BCC_C_TABLE_H
+#define BCC_C_TABLE_H
+
+#include "tracer.h"
+
+int table__lookup(const struct tracer_table *tab, const void *key, void *leaf);
+int table__update(const struct tracer_table *tab, const void *key, const void *leaf);
+int table__delete(const struct tracer_table *tab, const void *key);
+/* The key after key, or the first key when key is NULL. */
+int table__next_key(const struct tracer_table *tab, const void *key, void *next);
+
+#endif

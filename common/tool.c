@@ -1,0 +1,184 @@
+#include "tool.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+volatile sig_atomic_t tool_exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	tool_exiting = 1;
+}
+
+void tool_init(const char *prog)
+{
+	/* no SA_RESTART: a signal must wake poll() and read() */
+	struct sigaction sa = { .sa_handler = on_signal };
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+
+	log_set_prog(prog);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int tool_parse_long(const char *arg, long min, long max, const char *what, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max) {
+		log_error("invalid %s '%s': expected a whole number from %ld to %ld", what, arg,
+			  min, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int read_file(const char *path, char **out)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (getdelim(&buf, &len, '\0', f) < 0 && ferror(f))
+		err = -EIO;
+	if (!buf && !err)
+		buf = strdup("");
+	fclose(f);
+	if (err || !buf) {
+		free(buf);
+		return err ? err : -ENOMEM;
+	}
+	*out = buf;
+	return 0;
+}
+
+int tool_fail(struct tracer *t, int err)
+{
+	log_error("%s", tracer__errmsg(t));
+	return err;
+}
+
+int tool_open(struct tracer **out, const char *path, const char *embedded, const char *name,
+	      const char *const *cflags, size_t ncflags)
+{
+	struct tracer_src src = { .text = embedded, .name = name, .cflags = cflags,
+				  .ncflags = ncflags };
+	struct tracer *t;
+	char *text = NULL;
+	int err;
+
+	if (path) {
+		err = read_file(path, &text);
+		if (err) {
+			log_error("cannot read BPF text '%s': %s", path, strerror(-err));
+			return err;
+		}
+		src.text = text;
+		src.name = path;
+	}
+	t = tracer__new();
+	if (!t) {
+		free(text);
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	err = tracer__compile(t, &src);
+	free(text);
+	if (!err) {
+		err = tracer__autoattach(t);
+		err = err > 0 ? 0 : err;
+	}
+	if (err) {
+		tool_fail(t, err);
+		tracer__free(t);
+		return err;
+	}
+	*out = t;
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void tool_deadline_start(struct tool_deadline *d, long duration_s)
+{
+	d->end = duration_s >= 0 ? now_s() + duration_s : 0;
+}
+
+int tool_deadline_wait_ms(const struct tool_deadline *d, int max_ms)
+{
+	double left;
+
+	if (tool_exiting)
+		return -1;
+	if (!d->end)
+		return max_ms;
+	left = d->end - now_s();
+	if (left <= 0)
+		return -1;
+	return left * 1000 < max_ms ? (int)(left * 1000) + 1 : max_ms;
+}
+
+int tool_trace_pipe_loop(long duration_s,
+			 void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx)
+{
+	struct tool_deadline deadline;
+	struct trace_pipe *tp = NULL;
+	struct trace_fields f;
+	unsigned long reported = 0;
+	int err, wait;
+
+	err = trace_pipe__open(&tp);
+	if (err == -ENOENT) {
+		log_error("cannot read trace_pipe: tracefs is not mounted; mount it: "
+			  "mount -t tracefs nodev /sys/kernel/tracing");
+		return err;
+	}
+	if (err) {
+		log_error("cannot open trace_pipe in %s: %s", tracefs_dir(), strerror(-err));
+		return err;
+	}
+	tool_deadline_start(&deadline, duration_s);
+	while ((wait = tool_deadline_wait_ms(&deadline, 200)) >= 0) {
+		err = trace_pipe__next(tp, &f, wait);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0) {
+			log_error("cannot read trace_pipe: %s", strerror(-err));
+			break;
+		}
+		if (err > 0)
+			on_line(&f, ctx);
+		err = 0;
+		if (trace_pipe__lost(tp) != reported) {
+			log_info("the kernel lost %lu trace_pipe events (it reported "
+				 "CPU:N [LOST M EVENTS])", trace_pipe__lost(tp) - reported);
+			reported = trace_pipe__lost(tp);
+		}
+	}
+	fflush(stdout);
+	trace_pipe__free(tp);
+	return err;
+}

@@ -1,0 +1,85 @@
+/* A compiled BPF text and everything attached from it: the C counterpart
+ * of bcc's Python BPF object. libbcc's module handle stays inside.
+ *
+ * Every int function returns 0 (or a count) on success and a negative
+ * errno on failure; on failure tracer__errmsg() holds one paragraph for
+ * the user naming what failed, the cause and the fix. */
+#ifndef BCC_C_TRACER_H
+#define BCC_C_TRACER_H
+
+#include "probe_names.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct tracer;
+
+struct tracer_src {
+	const char *text;           /* the BPF text (bcc dialect) */
+	const char *name;           /* shown in diagnostics, e.g. "uprobe_simple.bpf.c" */
+	const char *const *cflags;  /* extra clang flags such as "-DPID=42" */
+	size_t ncflags;
+};
+
+/* An empty tracer; NULL with errno set on allocation failure. */
+struct tracer *tracer__new(void);
+
+/* Compiles src with libbcc against the host's kernel headers. On failure
+ * the error message carries clang's diagnostics with src->name and the
+ * text's own line numbers. Warnings of a successful compile go to stderr
+ * the same way. Call once per tracer. */
+int tracer__compile(struct tracer *t, const struct tracer_src *src);
+
+/* Attaches every function whose name asks for it, as bcc does when a BPF
+ * object is created: kprobe__X, kretprobe__X (sys_X names get this
+ * kernel's syscall prefix), tracepoint__CAT__EVENT, raw_tracepoint__X,
+ * kfunc__X, kretfunc__X. Returns the number attached. */
+int tracer__autoattach(struct tracer *t);
+
+int tracer__attach_kprobe(struct tracer *t, const char *fn_name, const char *func,
+			  uint64_t offset);
+int tracer__attach_kretprobe(struct tracer *t, const char *fn_name, const char *func);
+
+struct tracer_uprobe {
+	const char *fn_name; /* BPF function to run */
+	const char *binary;  /* path, program on PATH, or library short name ("c") */
+	const char *symbol;  /* symbol in binary, or NULL to use addr */
+	uint64_t addr;       /* offset in the file when symbol is NULL */
+	pid_t pid;           /* only this process; 0 or -1: every process */
+	int retprobe;        /* attach at return (uretprobe) */
+};
+int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u);
+
+int tracer__attach_tracepoint(struct tracer *t, const char *fn_name, const char *category,
+			      const char *event);
+int tracer__attach_raw_tracepoint(struct tracer *t, const char *fn_name, const char *tp);
+/* fn_name is kfunc__X or kretfunc__X; the name says where it attaches. */
+int tracer__attach_kfunc(struct tracer *t, const char *fn_name);
+
+/* Attached probes so far. */
+size_t tracer__num_links(const struct tracer *t);
+
+/* A table (map) of the text, by name. */
+struct tracer_table {
+	const char *name;
+	int fd;
+	int type;           /* enum bpf_map_type */
+	size_t key_size;
+	size_t leaf_size;
+	size_t max_entries;
+};
+int tracer__table(struct tracer *t, const char *name, struct tracer_table *out);
+
+/* The message for the last failure ("" when none). Valid until the next call. */
+const char *tracer__errmsg(const struct tracer *t);
+
+/* Sets the error message; for the runtime's other modules (perf buffers)
+ * that report through the tracer they work on. Returns err. */
+int tracer__fail(struct tracer *t, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Detaches everything, unloads every program, frees the module. NULL is fine. */
+void tracer__free(struct tracer *t);
+
+#endif

@@ -1,0 +1,38 @@
+/* struct tracer, shared by the files that implement tracer.h only. */
+#ifndef BCC_C_TRACER_PRIV_H
+#define BCC_C_TRACER_PRIV_H
+
+#include "tracer.h"
+
+struct tracer_prog {
+	char *name;
+	int type; /* enum bpf_prog_type */
+	int fd;
+};
+
+struct tracer_link {
+	enum probe_kind kind;
+	char *ev_name; /* for kprobe/uprobe: the event to remove at detach */
+	int fd;        /* perf event fd (probes, tracepoints) or link fd */
+};
+
+/* Invariants: mod is NULL until a successful compile; every prog fd and
+ * link fd is open and owned here until tracer__free(). */
+struct tracer {
+	void *mod;
+	char *name;
+	struct tracer_prog *progs;
+	size_t nprogs;
+	struct tracer_link *links;
+	size_t nlinks;
+	char *err;
+};
+
+/* Loads fn_name as prog_type once (later calls return the same fd).
+ * Returns the fd or a negative errno. */
+int tracer_load(struct tracer *t, const char *fn_name, int prog_type);
+
+/* Records an attached probe; on failure the fd is closed. */
+int tracer_add_link(struct tracer *t, enum probe_kind kind, const char *ev_name, int fd);
+
+#endif

@@ -1,0 +1,49 @@
+#include "uprobe_target.h"
+
+#include <bcc/bcc_elf.h>
+#include <bcc/bcc_proc.h>
+#include <bcc/bcc_syms.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int copy_path(char *path, size_t len, const char *s)
+{
+	if (snprintf(path, len, "%s", s) >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int uprobe_target_resolve(const char *name, pid_t pid, char *path, size_t len)
+{
+	char *found;
+	int err;
+
+	if (strchr(name, '/')) {
+		if (access(name, F_OK))
+			return -errno;
+		return copy_path(path, len, name);
+	}
+	found = bcc_procutils_which_so(name, pid > 0 ? pid : 0);
+	if (!found)
+		found = bcc_procutils_which(name);
+	if (!found)
+		return -ENOENT;
+	err = copy_path(path, len, found);
+	bcc_procutils_free(found);
+	return err;
+}
+
+int uprobe_target_symbol(const char *path, const char *sym, pid_t pid, uint64_t *offset)
+{
+	struct bcc_symbol s = {0};
+
+	if (!bcc_elf_is_exe(path) && !bcc_elf_is_shared_obj(path))
+		return -ENOEXEC;
+	if (bcc_resolve_symname(path, sym, 0, pid > 0 ? pid : 0, NULL, &s) < 0)
+		return -ENOENT;
+	*offset = s.offset;
+	bcc_procutils_free(s.module);
+	return 0;
+}

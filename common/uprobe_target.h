@@ -1,0 +1,23 @@
+/* Where a uprobe goes: the file a user-given name stands for, and the
+ * offset of a symbol in it. */
+#ifndef BCC_C_UPROBE_TARGET_H
+#define BCC_C_UPROBE_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Resolves name to a file path, as bcc does and a little more:
+ *  - a name containing '/' is a path, used as given;
+ *  - otherwise a library short name ("c" -> libc.so.6), looked up in the
+ *    maps of pid when pid > 0, else in the linker cache;
+ *  - otherwise a program on PATH ("bash" -> /usr/bin/bash).
+ * Returns 0, -ENOENT when nothing matches, -ENAMETOOLONG. */
+int uprobe_target_resolve(const char *name, pid_t pid, char *path, size_t len);
+
+/* Offset of symbol sym in the ELF file at path, for bpf_attach_uprobe.
+ * Returns 0, -ENOEXEC when path is not an ELF executable or library,
+ * -ENOENT when sym is not found in it. */
+int uprobe_target_symbol(const char *path, const char *sym, pid_t pid, uint64_t *offset);
+
+#endif

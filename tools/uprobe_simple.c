@@ -1,0 +1,120 @@
+/* uprobe_simple: trace func() in a program: its argument on entry and its
+ * return value on exit, read back from trace_pipe. */
+#include "log.h"
+#include "tool.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+extern const char bpf_text_uprobe_simple[];
+
+static const char usage[] =
+	"Usage: uprobe_simple [-b BINARY] [-p PID] [-d SECONDS] [-f FILE]\n"
+	"Trace func() in BINARY: print its argument and its return value.\n"
+	"  -b BINARY   program to trace (default: target-sample beside this tool)\n"
+	"  -p PID      trace only this process\n"
+	"  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
+	"  -f FILE     use this BPF text instead of the built-in one\n"
+	"Examples:\n"
+	"  ./build/bin/target-sample &   # the tutorial's target\n"
+	"  sudo ./build/bin/uprobe_simple\n"
+	"  sudo ./build/bin/uprobe_simple -b ./a.out -p 1234 -d 10\n";
+
+static struct env {
+	const char *binary;
+	const char *bpf_file;
+	long pid;
+	long duration;
+} env = { .duration = -1 };
+
+static void print_line(const struct trace_fields *f, void *ctx)
+{
+	(void)ctx;
+	if (f->pid == getpid())
+		return;
+	printf("%-18.9f %-16s %-6d %s\n", f->ts, f->task, f->pid, f->msg);
+}
+
+/* target-sample is installed next to this tool */
+static int default_binary(char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	return snprintf(buf, len, "%s/target-sample", dirname(self)) >= (int)len ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	char binary[PATH_MAX];
+	struct tracer *t = NULL;
+	int opt, err = 0;
+
+	tool_init("uprobe_simple");
+	while ((opt = getopt(argc, argv, "hb:p:d:f:")) != -1) {
+		switch (opt) {
+		case 'b':
+			env.binary = optarg;
+			break;
+		case 'p':
+			err = tool_parse_long(optarg, 1, INT_MAX, "PID", &env.pid);
+			break;
+		case 'd':
+			err = tool_parse_long(optarg, 0, INT_MAX, "duration", &env.duration);
+			break;
+		case 'f':
+			env.bpf_file = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+		if (err) {
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		log_error("unexpected argument '%s'", argv[optind]);
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!env.binary) {
+		if (default_binary(binary, sizeof(binary))) {
+			log_error("cannot find target-sample beside this tool; give -b BINARY");
+			return 1;
+		}
+		env.binary = binary;
+	}
+
+	err = tool_open(&t, env.bpf_file, bpf_text_uprobe_simple, "bpf_text/uprobe_simple.bpf.c",
+			NULL, 0);
+	if (err)
+		goto cleanup;
+	err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "printarg",
+		.binary = env.binary, .symbol = "func", .pid = (pid_t)env.pid });
+	if (!err)
+		err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "printret",
+			.binary = env.binary, .symbol = "func", .pid = (pid_t)env.pid,
+			.retprobe = 1 });
+	if (err) {
+		tool_fail(t, err);
+		goto cleanup;
+	}
+
+	printf("%-18s %-16s %-6s %s\n", "TIME(s)", "COMM", "PID", "MESSAGE");
+	err = tool_trace_pipe_loop(env.duration, print_line, NULL);
+cleanup:
+	tracer__free(t);
+	return err != 0;
+}
