@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 volatile sig_atomic_t tool_exiting;
 
@@ -139,7 +140,7 @@ int tool_deadline_wait_ms(const struct tool_deadline *d, int max_ms)
 	return left * 1000 < max_ms ? (int)(left * 1000) + 1 : max_ms;
 }
 
-int tool_trace_pipe_loop(long duration_s,
+int tool_trace_pipe_loop(long duration_s, const char *header,
 			 void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx)
 {
 	struct tool_deadline deadline;
@@ -154,10 +155,17 @@ int tool_trace_pipe_loop(long duration_s,
 			  "mount -t tracefs nodev /sys/kernel/tracing");
 		return err;
 	}
-	if (err) {
-		log_error("cannot open trace_pipe in %s: %s", tracefs_dir(), strerror(-err));
+	if (err == -EBUSY) {
+		log_error("cannot open %s/trace_pipe: another program is reading it (another "
+			  "tracer, or a cat of trace_pipe); the kernel allows one reader: stop "
+			  "that one first", tracefs_dir());
 		return err;
 	}
+	if (err) {
+		log_error("cannot open %s/trace_pipe: %s", tracefs_dir(), strerror(-err));
+		return err;
+	}
+	fputs(header, stdout);
 	tool_deadline_start(&deadline, duration_s);
 	while ((wait = tool_deadline_wait_ms(&deadline, 200)) >= 0) {
 		err = trace_pipe__next(tp, &f, wait);
@@ -181,4 +189,14 @@ int tool_trace_pipe_loop(long duration_s,
 	fflush(stdout);
 	trace_pipe__free(tp);
 	return err;
+}
+
+const char tool_timed_header[] = "TIME(s)            COMM             PID    MESSAGE\n";
+
+void tool_print_timed(const struct trace_fields *f, void *ctx)
+{
+	(void)ctx;
+	if (f->pid == getpid())
+		return;
+	printf("%-18.9f %-16s %-6d %s\n", f->ts, f->task, f->pid, f->msg);
 }

@@ -39,10 +39,15 @@ void tool_deadline_start(struct tool_deadline *d, long duration_s);
  * passed; -1 means stop now (deadline passed or a signal came). */
 int tool_deadline_wait_ms(const struct tool_deadline *d, int max_ms);
 
-/* Reads trace_pipe until a signal or the deadline, calling on_line for each
- * message. Reports lost events on stderr. Returns 0 or a negative errno
- * (after printing why). */
-int tool_trace_pipe_loop(long duration_s,
+/* Opens trace_pipe, prints header, then reads until a signal or the
+ * deadline, calling on_line for each message. Reports lost events on
+ * stderr. Returns 0 or a negative errno (after printing why). */
+int tool_trace_pipe_loop(long duration_s, const char *header,
 			 void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx);
+
+/* The tutorials' "TIME(s) COMM PID MESSAGE" output (bcc's %-18.9f %-16s
+ * %-6d %s), leaving out this process's own lines. */
+extern const char tool_timed_header[];
+void tool_print_timed(const struct trace_fields *f, void *ctx);
 
 #endif

@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
-#include <unistd.h>
 
 extern const char bpf_text_strlen_snoop_simple[];
 
@@ -24,14 +23,6 @@ static struct env {
 	long pid;
 	long duration;
 } env = { .duration = -1 };
-
-static void print_line(const struct trace_fields *f, void *ctx)
-{
-	(void)ctx;
-	if (f->pid == getpid())
-		return;
-	printf("%-18.9f %-16s %-6d %s\n", f->ts, f->task, f->pid, f->msg);
-}
 
 int main(int argc, char **argv)
 {
@@ -79,8 +70,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	printf("%-18s %-16s %-6s %s\n", "TIME(s)", "COMM", "PID", "MESSAGE");
-	err = tool_trace_pipe_loop(env.duration, print_line, NULL);
+	err = tool_trace_pipe_loop(env.duration, tool_timed_header, tool_print_timed, NULL);
 cleanup:
 	tracer__free(t);
 	return err != 0;

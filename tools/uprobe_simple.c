@@ -31,14 +31,6 @@ static struct env {
 	long duration;
 } env = { .duration = -1 };
 
-static void print_line(const struct trace_fields *f, void *ctx)
-{
-	(void)ctx;
-	if (f->pid == getpid())
-		return;
-	printf("%-18.9f %-16s %-6d %s\n", f->ts, f->task, f->pid, f->msg);
-}
-
 /* target-sample is installed next to this tool */
 static int default_binary(char *buf, size_t len)
 {
@@ -112,8 +104,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	printf("%-18s %-16s %-6s %s\n", "TIME(s)", "COMM", "PID", "MESSAGE");
-	err = tool_trace_pipe_loop(env.duration, print_line, NULL);
+	err = tool_trace_pipe_loop(env.duration, tool_timed_header, tool_print_timed, NULL);
 cleanup:
 	tracer__free(t);
 	return err != 0;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Option parsing of every tool: -h, bad numbers, unknown options, stray
+# arguments. Needs no privileges: nothing gets as far as loading.
+set -u
+bin=$1
+fail=0
+
+expect() { # expect STATUS PATTERN -- COMMAND...
+	local want=$1 pattern=$2 out status
+	shift 3
+	out=$("$@" 2>&1)
+	status=$?
+	if [ "$status" != "$want" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+		echo "FAIL: $* -> status $status (want $want), output:"
+		sed 's/^/    /' <<<"$out"
+		fail=1
+	fi
+}
+
+for tool in uprobe_simple strlen_snoop_simple; do
+	expect 0 "^Usage: $tool .*-d SECONDS.*-f FILE" -- "$bin/$tool" -h
+	expect 0 "^Examples:" -- "$bin/$tool" -h
+	expect 2 "invalid duration 'abc'" -- "$bin/$tool" -d abc
+	expect 2 "invalid duration '-1'" -- "$bin/$tool" -d -1
+	expect 2 "invalid PID '0'" -- "$bin/$tool" -p 0
+	expect 2 "invalid PID '12x'" -- "$bin/$tool" -p 12x
+	expect 2 "invalid option -- 'z'" -- "$bin/$tool" -z
+	expect 2 "unexpected argument 'extra'" -- "$bin/$tool" extra
+	expect 1 "cannot read BPF text '/nonexistent.bpf.c': No such file" -- \
+		"$bin/$tool" -f /nonexistent.bpf.c -d 0
+done
+expect 0 "^Usage: check_kfunc" -- "$bin/check_kfunc" -h
+expect 2 "^Usage: check_kfunc" -- "$bin/check_kfunc" -x
+expect 0 "^Usage: target-sample" -- "$bin/target-sample" -h
+expect 2 "invalid number 'x'" -- "$bin/target-sample" -i x
+expect 0 "^pid = [0-9]+$" -- "$bin/target-sample" -i 0 -n 3
+exit $fail
