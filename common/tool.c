@@ -3,6 +3,8 @@
 #include "log.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,47 @@ int tool_parse_long(const char *arg, long min, long max, const char *what, long 
 	}
 	*out = v;
 	return 0;
+}
+
+enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, const char *extra,
+				  const struct option *longopts, tool_opt_fn on_opt, void *ctx,
+				  struct tool_opts *opts)
+{
+	char optstring[64];
+	int opt, err = 0;
+
+	*opts = (struct tool_opts){ .duration = -1 };
+	snprintf(optstring, sizeof(optstring), "hd:f:%s", extra ? extra : "");
+	static const struct option none[] = { { 0 } };
+
+	while (!err && (opt = getopt_long(argc, argv, optstring, longopts ? longopts : none,
+					  NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			err = tool_parse_long(optarg, 0, INT_MAX, "duration", &opts->duration);
+			break;
+		case 'f':
+			opts->bpf_file = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return TOOL_HELP;
+		case '?':
+			err = -EINVAL;
+			break;
+		default:
+			err = on_opt(opt, optarg, ctx);
+		}
+	}
+	if (!err && optind < argc) {
+		log_error("unexpected argument '%s'", argv[optind]);
+		err = -EINVAL;
+	}
+	if (err) {
+		fputs(usage, stderr);
+		return TOOL_USAGE_ERROR;
+	}
+	return TOOL_RUN;
 }
 
 static int read_file(const char *path, char **out)
@@ -191,7 +234,7 @@ int tool_trace_pipe_loop(long duration_s, const char *header,
 	return err;
 }
 
-const char tool_timed_header[] = "TIME(s)            COMM             PID    MESSAGE\n";
+const char tool_timed_header[] = TOOL_TIMED_HEADER;
 
 void tool_print_timed(const struct trace_fields *f, void *ctx)
 {
@@ -199,4 +242,28 @@ void tool_print_timed(const struct trace_fields *f, void *ctx)
 	if (f->pid == getpid())
 		return;
 	printf("%-18.9f %-16s %-6d %s\n", f->ts, f->task, f->pid, f->msg);
+}
+
+int tool_run_trace_pipe(int argc, char **argv, const struct tool_desc *d)
+{
+	struct tracer *t = NULL;
+	struct tool_opts opts;
+	enum tool_parse_result r;
+	int err;
+
+	tool_init(d->name);
+	r = tool_parse(argc, argv, d->usage, NULL, NULL, NULL, NULL, &opts);
+	if (r != TOOL_RUN)
+		return r == TOOL_HELP ? 0 : 2;
+	err = tool_open(&t, opts.bpf_file, d->text, d->text_name, NULL, 0);
+	if (!err)
+		err = tool_trace_pipe_loop(opts.duration, d->header, d->on_line, d->ctx);
+	tracer__free(t);
+	return err != 0;
+}
+
+void tool_print_pid_comm(const struct trace_fields *f, void *ctx)
+{
+	(void)ctx;
+	printf("%-6d %-12.12s %s\n", f->pid, f->task, f->msg);
 }

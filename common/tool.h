@@ -18,6 +18,27 @@ extern volatile sig_atomic_t tool_exiting;
  * stdout line-buffered so events show up at once in a pipe. */
 void tool_init(const char *prog);
 
+/* The options every tracing tool takes. */
+struct tool_opts {
+	const char *bpf_file; /* -f FILE: BPF text to use instead of the embedded one */
+	long duration;        /* -d SECONDS; -1: until a signal */
+};
+
+/* A tool's own options: called for each option letter of extra (getopt
+ * syntax) with its argument; returns 0 or a negative errno after printing why. */
+typedef int (*tool_opt_fn)(int opt, const char *arg, void *ctx);
+
+enum tool_parse_result { TOOL_RUN = 0, TOOL_HELP = 1, TOOL_USAGE_ERROR = 2 };
+
+/* Parses -h, -d SECONDS, -f FILE, the short options in extra and the long
+ * ones in longopts (NULL: none; each one's val is passed to on_opt). Prints
+ * usage to stdout for -h, and to stderr after any error. Stray arguments
+ * are errors. */
+struct option;
+enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, const char *extra,
+				  const struct option *longopts, tool_opt_fn on_opt, void *ctx,
+				  struct tool_opts *opts);
+
 /* Parses arg as an integer in [min, max]; what names it in the error. */
 int tool_parse_long(const char *arg, long min, long max, const char *what, long *out);
 
@@ -45,9 +66,29 @@ int tool_deadline_wait_ms(const struct tool_deadline *d, int max_ms);
 int tool_trace_pipe_loop(long duration_s, const char *header,
 			 void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx);
 
+/* A tool that only prints trace_pipe lines of an auto-attached text. */
+struct tool_desc {
+	const char *name;      /* program name, for messages */
+	const char *usage;     /* for -h; must mention -d SECONDS and -f FILE */
+	const char *text;      /* the embedded BPF text */
+	const char *text_name; /* its source, e.g. "bpf_text/unlinksnoop.bpf.c" */
+	const char *header;    /* printed once attached */
+	void (*on_line)(const struct trace_fields *f, void *ctx);
+	void *ctx;
+};
+
+/* The whole of such a tool: options, compile, auto-attach, read until a
+ * signal or -d, clean up. Returns the process exit status. */
+int tool_run_trace_pipe(int argc, char **argv, const struct tool_desc *d);
+
 /* The tutorials' "TIME(s) COMM PID MESSAGE" output (bcc's %-18.9f %-16s
  * %-6d %s), leaving out this process's own lines. */
+#define TOOL_TIMED_HEADER "TIME(s)            COMM             PID    MESSAGE\n"
 extern const char tool_timed_header[];
 void tool_print_timed(const struct trace_fields *f, void *ctx);
+
+/* The kprobe tutorials' "PID COMM OUTPUT" output (%-6d %-12.12s %s). */
+#define TOOL_PID_COMM_HEADER "PID    COMM         OUTPUT\n"
+void tool_print_pid_comm(const struct trace_fields *f, void *ctx);
 
 #endif

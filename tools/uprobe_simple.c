@@ -3,11 +3,9 @@
 #include "log.h"
 #include "tool.h"
 
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 extern const char bpf_text_uprobe_simple[];
@@ -26,10 +24,18 @@ static const char usage[] =
 
 static struct env {
 	const char *binary;
-	const char *bpf_file;
 	long pid;
-	long duration;
-} env = { .duration = -1 };
+} env;
+
+static int parse_opt(int opt, const char *arg, void *ctx)
+{
+	(void)ctx;
+	if (opt == 'b') {
+		env.binary = arg;
+		return 0;
+	}
+	return tool_parse_long(arg, 1, INT_MAX, "PID", &env.pid);
+}
 
 /* target-sample is installed next to this tool */
 static int default_binary(char *buf, size_t len)
@@ -47,40 +53,14 @@ int main(int argc, char **argv)
 {
 	char binary[PATH_MAX];
 	struct tracer *t = NULL;
-	int opt, err = 0;
+	struct tool_opts opts;
+	enum tool_parse_result r;
+	int err;
 
 	tool_init("uprobe_simple");
-	while ((opt = getopt(argc, argv, "hb:p:d:f:")) != -1) {
-		switch (opt) {
-		case 'b':
-			env.binary = optarg;
-			break;
-		case 'p':
-			err = tool_parse_long(optarg, 1, INT_MAX, "PID", &env.pid);
-			break;
-		case 'd':
-			err = tool_parse_long(optarg, 0, INT_MAX, "duration", &env.duration);
-			break;
-		case 'f':
-			env.bpf_file = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 2;
-		}
-		if (err) {
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		log_error("unexpected argument '%s'", argv[optind]);
-		fputs(usage, stderr);
-		return 2;
-	}
+	r = tool_parse(argc, argv, usage, "b:p:", NULL, parse_opt, NULL, &opts);
+	if (r != TOOL_RUN)
+		return r == TOOL_HELP ? 0 : 2;
 	if (!env.binary) {
 		if (default_binary(binary, sizeof(binary))) {
 			log_error("cannot find target-sample beside this tool; give -b BINARY");
@@ -89,7 +69,7 @@ int main(int argc, char **argv)
 		env.binary = binary;
 	}
 
-	err = tool_open(&t, env.bpf_file, bpf_text_uprobe_simple, "bpf_text/uprobe_simple.bpf.c",
+	err = tool_open(&t, opts.bpf_file, bpf_text_uprobe_simple, "bpf_text/uprobe_simple.bpf.c",
 			NULL, 0);
 	if (err)
 		goto cleanup;
@@ -103,8 +83,7 @@ int main(int argc, char **argv)
 		tool_fail(t, err);
 		goto cleanup;
 	}
-
-	err = tool_trace_pipe_loop(env.duration, tool_timed_header, tool_print_timed, NULL);
+	err = tool_trace_pipe_loop(opts.duration, tool_timed_header, tool_print_timed, NULL);
 cleanup:
 	tracer__free(t);
 	return err != 0;
