@@ -17,18 +17,24 @@ expect() { # expect STATUS PATTERN -- COMMAND...
 	fi
 }
 
-for tool in uprobe_simple strlen_snoop_simple; do
+for tool in uprobe_simple strlen_snoop_simple tcpv4connect_simple tcpv4connect_args \
+	tcpv4connect unlinksnoop opensnoop_simple; do
 	expect 0 "^Usage: $tool .*-d SECONDS.*-f FILE" -- "$bin/$tool" -h
 	expect 0 "^Examples:" -- "$bin/$tool" -h
 	expect 2 "invalid duration 'abc'" -- "$bin/$tool" -d abc
 	expect 2 "invalid duration '-1'" -- "$bin/$tool" -d -1
-	expect 2 "invalid PID '0'" -- "$bin/$tool" -p 0
-	expect 2 "invalid PID '12x'" -- "$bin/$tool" -p 12x
 	expect 2 "invalid option -- 'z'" -- "$bin/$tool" -z
 	expect 2 "unexpected argument 'extra'" -- "$bin/$tool" extra
 	expect 1 "cannot read BPF text '/nonexistent.bpf.c': No such file" -- \
 		"$bin/$tool" -f /nonexistent.bpf.c -d 0
 done
+for tool in uprobe_simple strlen_snoop_simple opensnoop_simple; do
+	expect 2 "invalid PID '0'" -- "$bin/$tool" -p 0
+	expect 2 "invalid PID '12x'" -- "$bin/$tool" -p 12x
+done
+expect 2 "invalid --probe 'bogus': expected kfunc, kprobe or tracepoint" -- \
+	"$bin/opensnoop_simple" --probe bogus
+expect 2 "requires an argument -- 'n'" -- "$bin/opensnoop_simple" -n
 expect 0 "^Usage: check_kfunc" -- "$bin/check_kfunc" -h
 expect 2 "^Usage: check_kfunc" -- "$bin/check_kfunc" -x
 expect 0 "^Usage: target-sample" -- "$bin/target-sample" -h

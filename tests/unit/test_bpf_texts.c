@@ -6,6 +6,7 @@
 #include "tracer.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static char *slurp(const char *path)
@@ -30,11 +31,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "skipped: compiling creates BPF maps, which needs root\n");
 		return 77;
 	}
+	/* each argument is FILE or FILE:-DFLAG (one variant of a text) */
 	for (int i = 1; i < argc; i++) {
 		struct tracer *t = tracer__new();
-		char *text = slurp(argv[i]);
-		struct tracer_src src = { .text = text, .name = argv[i] };
+		char *path = strdup(argv[i]), *flag = strchr(path, ':');
+		const char *cflags[1];
+		struct tracer_src src = { .name = argv[i], .cflags = cflags };
+		char *text;
 		int err;
+
+		if (flag) {
+			*flag++ = '\0';
+			cflags[src.ncflags++] = flag;
+		}
+		src.text = text = slurp(path);
+		free(path);
 
 		CHECK(t && text);
 		if (!t || !text)

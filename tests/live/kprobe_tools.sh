@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# On a kernel without kprobes (this host), every kprobe tool fails with a
+# clear message and leaves nothing behind; on one with kprobes this test
+# has nothing to check (the kernel lab runs these tools for real).
+BIN=$1 HELPERS=$2
+. "$(dirname "$0")/lib.sh"
+
+if [ -e /sys/bus/event_source/devices/kprobe ] || [ -e "$tracefs/kprobe_events" ]; then
+	echo "this kernel has kprobes: see the kernel lab tests"
+	exit 0
+fi
+for tool in tcpv4connect_simple tcpv4connect_args tcpv4connect unlinksnoop; do
+	expect_fail "^$tool: error: cannot attach kprobe 'kprobe__[a-z0-9_]+' to kernel function '[a-z0-9_]+': this kernel has no kprobes \(CONFIG_KPROBES is off\)" -- \
+		"$BIN/$tool" -d 1
+done
+expect_fail "cannot attach kprobe 'kprobe__do_sys_open' to kernel function 'do_sys_open': this kernel has no kprobes" -- \
+	"$BIN/opensnoop_simple" --probe kprobe -d 1
+if ! "$BIN/check_kfunc" > /dev/null; then
+	expect_fail "cannot attach kretfunc 'kretfunc__do_sys_open' to kernel function 'do_sys_open': " -- \
+		"$BIN/opensnoop_simple" --probe kfunc -d 1
+fi
+exit $fail
