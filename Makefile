@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup demo check unit live clean
+.PHONY: all setup demo check unit live lab clean
 
 all:
 	@cmake -S . -B $(BUILD) >/dev/null
@@ -22,6 +22,9 @@ unit: all
 
 live: setup all
 	@cd $(BUILD) && ctest --output-on-failure -L live
+
+lab: setup all
+	@cd $(BUILD) && ctest --output-on-failure -L lab
 
 clean:
 	rm -rf $(BUILD)

@@ -2,6 +2,8 @@
  * -DPROBE_KFUNC (kretfunc on do_sys_open, as in the tutorial),
  * -DPROBE_KPROBE (kprobe + kretprobe on do_sys_open), or
  * -DPROBE_TRACEPOINT (syscalls:sys_enter_openat / sys_exit_openat).
+ * -DOPENAT2 probes do_sys_openat2 instead of do_sys_open: from Linux 5.6
+ * open() and openat() reach the kernel's open through it, not do_sys_open.
  * -DTGID=N keeps one process, -DFAILED_ONLY keeps failed opens. */
 #include <uapi/linux/ptrace.h>
 #include <uapi/linux/limits.h>
@@ -49,7 +51,19 @@ static inline int submit(void *ctx, u64 id, const char __user *filename, int fla
 	return 0;
 }
 
-#if defined(PROBE_KFUNC)
+#ifdef OPENAT2
+#include <uapi/linux/openat2.h>
+#endif
+
+#if defined(PROBE_KFUNC) && defined(OPENAT2)
+
+KRETFUNC_PROBE(do_sys_openat2, int dfd, const char __user *filename, struct open_how *how,
+	       long ret)
+{
+	return submit(ctx, bpf_get_current_pid_tgid(), filename, how->flags, ret);
+}
+
+#elif defined(PROBE_KFUNC)
 
 KRETFUNC_PROBE(do_sys_open, int dfd, const char __user *filename, int flags, int mode, int ret)
 {
@@ -86,7 +100,23 @@ static inline int leave(void *ctx, int ret)
 	return 0;
 }
 
-#if defined(PROBE_KPROBE)
+#if defined(PROBE_KPROBE) && defined(OPENAT2)
+
+int kprobe__do_sys_openat2(struct pt_regs *ctx, int dfd, const char __user *filename,
+			   struct open_how *how)
+{
+	u64 flags = 0;
+
+	bpf_probe_read_kernel(&flags, sizeof(flags), &how->flags);
+	return enter(filename, flags);
+}
+
+int kretprobe__do_sys_openat2(struct pt_regs *ctx)
+{
+	return leave(ctx, PT_REGS_RC(ctx));
+}
+
+#elif defined(PROBE_KPROBE)
 
 int kprobe__do_sys_open(struct pt_regs *ctx, int dfd, const char __user *filename, int flags)
 {

@@ -226,3 +226,25 @@ void feature_headers(struct feature *f)
 		set(f, true, "%s (release %s; the running kernel is %s: programs that read "
 			     "kernel structs may see wrong offsets)", resolved, rel, un.release);
 }
+
+int feature_report(FILE *out)
+{
+	static const struct {
+		const char *name;
+		void (*check)(struct feature *f);
+	} checks[] = {
+		{ "tracefs", feature_tracefs }, { "kprobes", feature_kprobes },
+		{ "uprobes", feature_uprobes }, { "btf", feature_btf },
+		{ "kfunc", feature_kfunc },     { "kernel headers", feature_headers },
+	};
+	int no = 0;
+
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		struct feature f;
+
+		checks[i].check(&f);
+		fprintf(out, "%s: %s: %s\n", checks[i].name, f.ok ? "yes" : "no", f.detail);
+		no += !f.ok;
+	}
+	return no;
+}

@@ -25,4 +25,9 @@ void feature_kfunc(struct feature *f);
  * detail names the directory and the headers' release. */
 void feature_headers(struct feature *f);
 
+/* Prints every check above, one line each: "<name>: yes|no: <detail>".
+ * Returns the number of checks that said no. */
+#include <stdio.h>
+int feature_report(FILE *out);
+
 #endif

@@ -227,6 +227,26 @@ static int fill(struct trace_pipe *tp, int timeout_ms)
 	return 1;
 }
 
+/* The kernel prints "<...>" when the task's name fell out of its small
+ * comm cache (saved_cmdlines); the process often still runs, so ask /proc. */
+static void fill_unknown_task(struct trace_fields *f)
+{
+	char path[64], comm[sizeof(f->task)];
+	FILE *fp;
+
+	if (strcmp(f->task, "<...>"))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", f->pid);
+	fp = fopen(path, "re");
+	if (!fp)
+		return;
+	if (fgets(comm, sizeof(comm), fp) && comm[0] != '\n') {
+		comm[strcspn(comm, "\n")] = '\0';
+		memcpy(f->task, comm, sizeof(comm));
+	}
+	fclose(fp);
+}
+
 int trace_pipe__next(struct trace_pipe *tp, struct trace_fields *f, int timeout_ms)
 {
 	for (;;) {
@@ -237,8 +257,10 @@ int trace_pipe__next(struct trace_pipe *tp, struct trace_fields *f, int timeout_
 			unsigned long lost = 0;
 
 			ret = trace_line_parse(line, f, &lost);
-			if (ret == TRACE_LINE_MSG)
+			if (ret == TRACE_LINE_MSG) {
+				fill_unknown_task(f);
 				return 1;
+			}
 			if (ret == TRACE_LINE_LOST)
 				tp->lost += lost;
 			else

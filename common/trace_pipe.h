@@ -38,7 +38,8 @@ struct trace_pipe;
 int trace_pipe__open(struct trace_pipe **out);
 
 /* Waits up to timeout_ms (-1: forever) for the next message. Lost-event
- * lines are counted and skipped, as are lines that do not parse.
+ * lines are counted and skipped, as are lines that do not parse. A task the
+ * kernel shows as "<...>" is named from /proc/PID/comm when it still runs.
  * Returns 1 with f filled (f->msg valid until the next call), 0 on timeout,
  * or a negative errno (-EINTR when a signal arrived). */
 int trace_pipe__next(struct trace_pipe *tp, struct trace_fields *f, int timeout_ms);

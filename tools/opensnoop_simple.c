@@ -2,6 +2,7 @@
  * where the kernel runs them, else a kprobe pair, else the openat
  * tracepoints, and says on stderr which and why. */
 #include "feature.h"
+#include "ksyms.h"
 #include "log.h"
 #include "perf_buf.h"
 #include "tool.h"
@@ -18,6 +19,8 @@ extern const char bpf_text_opensnoop_simple[];
 #define TASK_COMM_LEN 16
 #define NAME_MAX 255
 #define PAGE_CNT 64
+/* where open() and openat() go from Linux 5.6; do_sys_open before */
+#define OPENAT2_FN "do_sys_openat2"
 
 /* struct data_t of bpf_text/opensnoop_simple.bpf.c */
 struct data_t {
@@ -99,8 +102,8 @@ static enum probe_mode choose_mode(void)
 		return MODE_KFUNC;
 	feature_kprobes(&kprobes);
 	if (kprobes.ok) {
-		log_info("using kprobe/kretprobe on do_sys_open: kfunc cannot run here: %s",
-			 kfunc.detail);
+		log_info("using kprobe/kretprobe on %s: kfunc cannot run here: %s",
+			 ksyms_exists(OPENAT2_FN) == 1 ? OPENAT2_FN : "do_sys_open", kfunc.detail);
 		return MODE_KPROBE;
 	}
 	log_info("using tracepoints syscalls:sys_enter_openat/sys_exit_openat: kfunc cannot run "
@@ -141,7 +144,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "probe", required_argument, NULL, 'P' }, { 0 } };
-	const char *cflags[3];
+	const char *cflags[4];
 	char tgid[32];
 	size_t ncflags = 0;
 	struct tracer *t = NULL;
@@ -160,6 +163,8 @@ int main(int argc, char **argv)
 	if (env.mode == MODE_AUTO)
 		env.mode = choose_mode();
 	cflags[ncflags++] = mode_define[env.mode];
+	if (env.mode != MODE_TRACEPOINT && ksyms_exists(OPENAT2_FN) == 1)
+		cflags[ncflags++] = "-DOPENAT2";
 	if (env.pid) {
 		snprintf(tgid, sizeof(tgid), "-DTGID=%ld", env.pid);
 		cflags[ncflags++] = tgid;

@@ -13,10 +13,10 @@ for tool in tcpv4connect_simple tcpv4connect_args tcpv4connect unlinksnoop; do
 	expect_fail "^$tool: error: cannot attach kprobe 'kprobe__[a-z0-9_]+' to kernel function '[a-z0-9_]+': this kernel has no kprobes \(CONFIG_KPROBES is off\)" -- \
 		"$BIN/$tool" -d 1
 done
-expect_fail "cannot attach kprobe 'kprobe__do_sys_open' to kernel function 'do_sys_open': this kernel has no kprobes" -- \
+expect_fail "cannot attach kprobe 'kprobe__do_sys_open(at2)?' to kernel function 'do_sys_open(at2)?': this kernel has no kprobes" -- \
 	"$BIN/opensnoop_simple" --probe kprobe -d 1
 if ! "$BIN/check_kfunc" > /dev/null; then
-	expect_fail "cannot attach kretfunc 'kretfunc__do_sys_open' to kernel function 'do_sys_open': " -- \
+	expect_fail "cannot attach kretfunc 'kretfunc__do_sys_open(at2)?' to kernel function 'do_sys_open(at2)?': " -- \
 		"$BIN/opensnoop_simple" --probe kfunc -d 1
 fi
 exit $fail

@@ -31,31 +31,35 @@ int main(int argc, char **argv)
 		fprintf(stderr, "skipped: compiling creates BPF maps, which needs root\n");
 		return 77;
 	}
-	/* each argument is FILE or FILE:-DFLAG (one variant of a text) */
+	/* each argument is FILE or FILE:-DFLAG[:-DFLAG] (one variant of a text) */
 	for (int i = 1; i < argc; i++) {
 		struct tracer *t = tracer__new();
 		char *path = strdup(argv[i]), *flag = strchr(path, ':');
-		const char *cflags[1];
+		const char *cflags[4];
 		struct tracer_src src = { .name = argv[i], .cflags = cflags };
 		char *text;
 		int err;
 
-		if (flag) {
+		for (; flag && src.ncflags < 4; flag = strchr(flag, ':')) {
 			*flag++ = '\0';
 			cflags[src.ncflags++] = flag;
 		}
 		src.text = text = slurp(path);
-		free(path);
 
 		CHECK(t && text);
-		if (!t || !text)
+		if (!t || !text) {
+			tracer__free(t);
+			free(text);
+			free(path);
 			continue;
+		}
 		err = tracer__compile(t, &src);
 		if (err)
 			fprintf(stderr, "%s\n", tracer__errmsg(t));
 		CHECK_INT(err, 0);
 		tracer__free(t);
 		free(text);
+		free(path);
 	}
 	return CHECK_DONE();
 }

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The kernel-lab suite: runs inside the lab guest (a kernel with kprobes and
+# kfunc), as root, from the project's checkout, in one boot. Each check
+# prints "LAB-RESULT <name> PASS|FAIL"; the host turns those into CTest
+# results. Usage: suite.sh BIN HELPERS
+BIN=$(realpath "$1") HELPERS=$(realpath "$2")
+. "$(dirname "$0")/../live/lib.sh"
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+ATTACH_TIMEOUT=${ATTACH_TIMEOUT:-300} # bcc compiles ~15x slower under TCG
+
+result() { # result NAME: PASS unless a check failed since the last result
+	if [ "$fail" = 0 ]; then echo "LAB-RESULT $1 PASS"; else echo "LAB-RESULT $1 FAIL"; fi
+	suite_fail=$((suite_fail | fail))
+	fail=0
+}
+suite_fail=0
+
+# start NAME TOOL ARGS...: run TOOL in the background into $work/NAME and
+# wait until its header shows it attached
+start() {
+	local name=$1 tool=$2 t0=$SECONDS
+	shift 2
+	"$BIN/$tool" "$@" > "$work/$name" 2> "$work/$name.err" &
+	tool_pid=$!
+	while [ $((SECONDS - t0)) -lt "$ATTACH_TIMEOUT" ]; do
+		[ -s "$work/$name" ] && { echo "$name: attached in $((SECONDS - t0)) s"; return 0; }
+		kill -0 $tool_pid 2>/dev/null || break
+		sleep 0.5
+	done
+	note_fail "$tool $* did not attach:"; sed 's/^/    /' "$work/$name.err"
+	return 1
+}
+
+# stop NAME: end the tool with SIGINT, as a user would
+stop() {
+	sleep 1
+	kill -INT $tool_pid 2>/dev/null
+	wait $tool_pid || note_fail "$1 exited $?: $(cat "$work/$1.err")"
+	echo "--- $1 output:"; head -20 "$work/$1"
+}
+
+# connect_lo PORT: a loopback TCP connect by a python3 process whose pid
+# goes to $work/connect.pid
+connect_lo() {
+	/usr/bin/python3 - "$1" "$work/connect.pid" <<'PY'
+import os, socket, sys
+port, pidfile = int(sys.argv[1]), sys.argv[2]
+open(pidfile, "w").write("%d\n" % os.getpid())
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port))
+srv.listen(1)
+cli = socket.socket()
+cli.connect(("127.0.0.1", port))
+srv.accept()
+# stay a moment: a tool names a task the kernel printed as <...> from /proc
+import time; time.sleep(1)
+PY
+}
+
+before=$(snapshot)
+uname -r
+
+# --- smoke: this is a real kernel with kprobes and kfunc
+"$HELPERS/features" | tee "$work/features"
+grep -q "^kprobes: yes" "$work/features" || note_fail "runtime does not see kprobes"
+grep -q "^kfunc: yes" "$work/features" || note_fail "runtime does not see kfunc loadable"
+out=$("$BIN/check_kfunc"); status=$?
+[ $status = 0 ] && [ "$out" = "kfunc is supported" ] || note_fail "check_kfunc ($status): $out"
+result smoke_features
+
+port=$((20000 + RANDOM % 20000))
+
+# --- tcpv4connect_simple: kprobe + kretprobe by name
+if start simple tcpv4connect_simple; then
+	connect_lo $port
+	stop simple
+	p=$(cat "$work/connect.pid")
+	grep -qE "^$p +python3 +start of tcp4connect$" "$work/simple" || note_fail "no start line for pid $p"
+	grep -qE "^$p +python3 +return value of tcp4connect 0$" "$work/simple" || note_fail "no return 0 line for pid $p"
+fi
+result tcpv4connect_simple
+
+# --- tcpv4connect_args: the third argument
+if start args tcpv4connect_args; then
+	connect_lo $((port + 1))
+	stop args
+	p=$(cat "$work/connect.pid")
+	grep -qE "^$p +python3 +start of tcp4connect addr_len=16$" "$work/args" || note_fail "no addr_len=16 for pid $p"
+fi
+result tcpv4connect_args
+
+# --- the argument rule: declaring only 'int addr_len' reads the first argument
+cat > "$work/rule.bpf.c" <<'C'
+#include <uapi/linux/ptrace.h>
+int kprobe__tcp_v4_connect(struct pt_regs *ctx, int addr_len)
+{
+	bpf_trace_printk("addr_len=%d first=%d\n", addr_len, (int)PT_REGS_PARM1(ctx));
+	return 0;
+}
+C
+if start rule tcpv4connect_args -f "$work/rule.bpf.c"; then
+	connect_lo $((port + 2))
+	stop rule
+	p=$(cat "$work/connect.pid")
+	line=$(grep -E "^$p +python3 +addr_len=" "$work/rule" | head -1)
+	read -r got first <<<"$(sed -E 's/.*addr_len=(-?[0-9]+) first=(-?[0-9]+)$/\1 \2/' <<<"$line")"
+	if [ -z "$line" ]; then note_fail "no line for pid $p"
+	elif [ "$got" != "$first" ] || [ "$got" = 16 ]; then
+		note_fail "addr_len=$got, first argument=$first: expected the first argument, not 16"
+	fi
+fi
+result argument_rule
+
+# --- tcpv4connect: addresses and port
+if start full tcpv4connect; then
+	connect_lo $((port + 3))
+	stop full
+	p=$(cat "$work/connect.pid")
+	grep -qE "^$p +python3 +127\.0\.0\.1 +127\.0\.0\.1 +$((port + 3)) *$" "$work/full" ||
+		note_fail "no 'PID python3 127.0.0.1 127.0.0.1 $((port + 3))' line"
+	grep -q "^PID    COMM         SADDR            DADDR            DPORT$" "$work/full" || note_fail "header"
+fi
+result tcpv4connect
+
+# --- unlinksnoop: a unique file removed by rm
+victim=$work/victim-$RANDOM$RANDOM
+if start unlink unlinksnoop; then
+	touch "$victim"
+	sh -c 'echo $$ > "$1"; exec rm "$2"' sh "$work/rm.pid" "$victim"
+	stop unlink
+	p=$(cat "$work/rm.pid")
+	# rm is gone before its name can be looked up if the kernel printed <...>
+	grep -qE " (rm|<\.\.\.>) +$p +KPROBE ENTRY pid = $p, filename = $victim$" "$work/unlink" ||
+		note_fail "no ENTRY line for $victim"
+	grep -qE " (rm|<\.\.\.>) +$p +KPROBE EXIT: pid = $p, ret = 0$" "$work/unlink" ||
+		note_fail "no EXIT ret = 0 line"
+fi
+result unlinksnoop
+
+# --- opensnoop_simple in each mode: a unique path and a missing one
+found=$work/found-$RANDOM$RANDOM
+echo data > "$found"
+for mode in kfunc kprobe tracepoint; do
+	args=(--probe "$mode")
+	[ $mode = kfunc ] && args=() # the default must pick kfunc on this kernel
+	if start "open_$mode" opensnoop_simple "${args[@]}" -d 600; then
+		sh -c 'echo $$ > "$1"; exec cat "$2"' sh "$work/o1" "$found" > /dev/null
+		sh -c 'echo $$ > "$1"; exec cat "$2"' sh "$work/o2" "$found.missing" 2> /dev/null
+		stop "open_$mode"
+		o1=$(cat "$work/o1") o2=$(cat "$work/o2")
+		grep -qE "^$o1 +cat +[0-9]+ +0 $found$" "$work/open_$mode" || note_fail "$mode: no FD>=0 line for $found"
+		grep -qE "^$o2 +cat +-1 +2 $found.missing$" "$work/open_$mode" || note_fail "$mode: no -1 2 line"
+		[ $mode = kfunc ] && [ -s "$work/open_kfunc.err" ] &&
+			note_fail "kfunc mode should be chosen silently: $(cat "$work/open_kfunc.err")"
+	fi
+	result "opensnoop_$mode"
+done
+
+# --- nothing left behind by any of the above
+check_clean "$before" "the lab suite"
+result nothing_left_behind
+exit $suite_fail
