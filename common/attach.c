@@ -6,6 +6,7 @@
 #include "capture.h"
 #include "feature.h"
 #include "ksyms.h"
+#include "suggest.h"
 #include "trace_pipe.h"
 #include "uprobe_target.h"
 
@@ -68,11 +69,16 @@ static int attach_kprobe(struct tracer *t, const char *fn_name, const char *func
 				      offset, 0));
 	if (pfd < 0) {
 		err = errno ? -errno : -EINVAL;
-		if (ksyms_exists(func) == 0)
+		if (ksyms_exists(func) == 0) {
+			char close[1024];
+
+			ksyms_suggest(func, close, sizeof(close));
 			return tracer__fail(t, -ENOENT, "cannot attach %s '%s': this kernel has no "
-					    "function '%s' (it is not in /proc/kallsyms); check "
-					    "the name for this kernel version",
-					    probe_kind_str(kind), fn_name, func);
+					    "function '%s' (it is not in /proc/kallsyms); %s%s",
+					    probe_kind_str(kind), fn_name, func,
+					    close[0] ? "close names: " :
+					    "check the name for this kernel version", close);
+		}
 		return tracer__fail(t, err, "cannot attach %s '%s' to %s: %s (it may be inlined "
 				    "or marked notrace; see available_filter_functions in tracefs)",
 				    probe_kind_str(kind), fn_name, where, strerror(-err));
@@ -159,6 +165,29 @@ int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
 	return tracer_add_link(t, kind, ev_name, pfd);
 }
 
+/* Tracepoints named like category:event, from tracefs's available_events. */
+static void tracepoint_suggest(const char *dir, const char *category, const char *event,
+			       char *buf, size_t len)
+{
+	char path[512], line[256], want[256];
+	struct suggest s;
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/available_events", dir);
+	snprintf(want, sizeof(want), "%s:%s", category, event);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	suggest_init(&s, want);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		suggest_add(&s, line);
+	}
+	fclose(f);
+	suggest_format(&s, buf, len);
+}
+
 int tracer__attach_tracepoint(struct tracer *t, const char *fn_name, const char *category,
 			      const char *event)
 {
@@ -171,10 +200,15 @@ int tracer__attach_tracepoint(struct tracer *t, const char *fn_name, const char 
 				    "is not mounted; mount it: mount -t tracefs nodev "
 				    "/sys/kernel/tracing", fn_name, category, event);
 	snprintf(path, sizeof(path), "%s/events/%s/%s", dir, category, event);
-	if (access(path, F_OK))
+	if (access(path, F_OK)) {
+		char close[1024];
+
+		tracepoint_suggest(dir, category, event, close, sizeof(close));
 		return tracer__fail(t, -ENOENT, "cannot attach tracepoint '%s': this kernel has no "
-				    "tracepoint %s:%s (the names are listed in %s/available_events)",
-				    fn_name, category, event, dir);
+				    "tracepoint %s:%s (%s%s)", fn_name, category, event,
+				    close[0] ? "close names: " : "see available_events in tracefs",
+				    close);
+	}
 	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_TRACEPOINT);
 	if (fd < 0)
 		return fd;

@@ -3,6 +3,7 @@
 #include "btf.h"
 #include "trace_pipe.h"
 
+#include <bcc/bcc_version.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/bpf.h>
@@ -97,17 +98,99 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
+/* r0 = 0; exit */
+static const struct bpf_insn return_zero[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+void feature_tracepoints(struct feature *f)
+{
+	const char *dir = tracefs_dir();
+	char path[256];
+
+	if (!dir) {
+		set(f, false, "tracefs is not mounted; mount it: mount -t tracefs nodev "
+			      "/sys/kernel/tracing");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/events/sched/sched_switch/id", dir);
+	if (exists(path))
+		set(f, true, "%s/events", dir);
+	else
+		set(f, false, "%s has no events/sched/sched_switch: the kernel was built without "
+			      "CONFIG_TRACEPOINTS or the events are hidden", dir);
+}
+
+void feature_raw_tracepoints(struct feature *f)
+{
+	union bpf_attr attr;
+	int prog_fd, link_fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	attr.insns = (unsigned long)return_zero;
+	attr.insn_cnt = sizeof(return_zero) / sizeof(return_zero[0]);
+	attr.license = (unsigned long)"GPL";
+	prog_fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	if (prog_fd < 0) {
+		err = errno;
+		set(f, false, "the kernel refused a minimal raw tracepoint program: %s (%s)",
+		    strerror(err), strerrorname_np(err));
+		return;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.name = (unsigned long)"sched_switch";
+	attr.raw_tracepoint.prog_fd = prog_fd;
+	link_fd = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &attr);
+	err = errno;
+	close(prog_fd);
+	if (link_fd < 0) {
+		set(f, false, "a minimal raw tracepoint program loaded but could not attach to "
+			      "sched_switch: %s (%s)", strerror(err), strerrorname_np(err));
+		return;
+	}
+	close(link_fd);
+	set(f, true, "a minimal program attached to raw tracepoint sched_switch");
+}
+
+/* Bit cap of CapEff in /proc/self/status. */
+static bool has_cap(int cap)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	FILE *fp = fopen("/proc/self/status", "re");
+
+	if (!fp)
+		return false;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(fp);
+	return (eff >> cap) & 1;
+}
+
+void feature_privileges(struct feature *f)
+{
+	enum { CAP_SYS_ADMIN_BIT = 21, CAP_PERFMON_BIT = 38, CAP_BPF_BIT = 39 };
+
+	if (geteuid() == 0 && has_cap(CAP_SYS_ADMIN_BIT))
+		set(f, true, "root");
+	else if (has_cap(CAP_SYS_ADMIN_BIT))
+		set(f, true, "CAP_SYS_ADMIN");
+	else if (has_cap(CAP_BPF_BIT) && has_cap(CAP_PERFMON_BIT))
+		set(f, true, "CAP_BPF and CAP_PERFMON");
+	else
+		set(f, false, "not root and without CAP_BPF+CAP_PERFMON or CAP_SYS_ADMIN; "
+			      "run with sudo");
+}
+
 /* Functions every kernel with kfunc support has in its BTF; the program
  * is loaded against the first one found. */
 static const char *const kfunc_targets[] = { "vfs_read", "do_unlinkat", "schedule", NULL };
 
 void feature_kfunc(struct feature *f)
 {
-	/* r0 = 0; exit */
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
 	union bpf_attr attr;
 	const char *target = NULL;
 	int id = -ENOENT, prog_fd, link_fd, err;
@@ -134,8 +217,8 @@ void feature_kfunc(struct feature *f)
 	attr.prog_type = BPF_PROG_TYPE_TRACING;
 	attr.expected_attach_type = BPF_TRACE_FENTRY;
 	attr.attach_btf_id = id;
-	attr.insns = (unsigned long)insns;
-	attr.insn_cnt = sizeof(insns) / sizeof(insns[0]);
+	attr.insns = (unsigned long)return_zero;
+	attr.insn_cnt = sizeof(return_zero) / sizeof(return_zero[0]);
 	attr.license = (unsigned long)"GPL";
 	prog_fd = sys_bpf(BPF_PROG_LOAD, &attr);
 	if (prog_fd < 0) {
@@ -233,9 +316,17 @@ int feature_report(FILE *out)
 		const char *name;
 		void (*check)(struct feature *f);
 	} checks[] = {
-		{ "tracefs", feature_tracefs }, { "kprobes", feature_kprobes },
-		{ "uprobes", feature_uprobes }, { "btf", feature_btf },
-		{ "kfunc", feature_kfunc },     { "kernel headers", feature_headers },
+		{ "privileges", feature_privileges },
+		{ "tracefs", feature_tracefs },
+		{ "kprobes", feature_kprobes },
+		/* kretprobes come with kprobes: the same kernel option and PMU */
+		{ "kretprobes", feature_kprobes },
+		{ "uprobes", feature_uprobes },
+		{ "tracepoints", feature_tracepoints },
+		{ "raw tracepoints", feature_raw_tracepoints },
+		{ "kfunc", feature_kfunc },
+		{ "btf", feature_btf },
+		{ "kernel headers", feature_headers },
 	};
 	int no = 0;
 
@@ -246,5 +337,6 @@ int feature_report(FILE *out)
 		fprintf(out, "%s: %s: %s\n", checks[i].name, f.ok ? "yes" : "no", f.detail);
 		no += !f.ok;
 	}
+	fprintf(out, "libbcc: %s (built against; Debian's libbpfcc)\n", LIBBCC_VERSION);
 	return no;
 }

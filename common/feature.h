@@ -17,6 +17,12 @@ void feature_kprobes(struct feature *f);
 /* uprobe PMU or uprobe_events present (CONFIG_UPROBE_EVENTS). */
 void feature_uprobes(struct feature *f);
 void feature_btf(struct feature *f);
+/* The tracepoint events tracefs lists (sched:sched_switch as the witness). */
+void feature_tracepoints(struct feature *f);
+/* Loads and attaches a minimal raw tracepoint program on sched_switch. */
+void feature_raw_tracepoints(struct feature *f);
+/* Root, or the capabilities that loading BPF tracing programs needs. */
+void feature_privileges(struct feature *f);
 /* Loads and attaches a minimal fentry program: the only honest answer,
  * since BTF and the trampoline symbol can exist while the load is refused. */
 void feature_kfunc(struct feature *f);
@@ -25,7 +31,8 @@ void feature_kfunc(struct feature *f);
  * detail names the directory and the headers' release. */
 void feature_headers(struct feature *f);
 
-/* Prints every check above, one line each: "<name>: yes|no: <detail>".
+/* Prints every check above, one line each: "<name>: yes|no: <detail>",
+ * and the libbcc version this was built with.
  * Returns the number of checks that said no. */
 #include <stdio.h>
 int feature_report(FILE *out);

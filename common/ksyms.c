@@ -1,15 +1,16 @@
 #include "ksyms.h"
 
 #include "probe_names.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Calls match(name, ctx) for each symbol until it returns non-zero.
+/* Calls match(name, type, ctx) for each symbol until it returns non-zero.
  * Returns that value, 0 at the end, or a negative errno. */
-static int ksyms_each(int (*match)(const char *name, void *ctx), void *ctx)
+static int ksyms_each(int (*match)(const char *name, char type, void *ctx), void *ctx)
 {
 	char line[512];
 	FILE *f = fopen("/proc/kallsyms", "re");
@@ -19,20 +20,23 @@ static int ksyms_each(int (*match)(const char *name, void *ctx), void *ctx)
 		return -errno;
 	while (!ret && fgets(line, sizeof(line), f)) {
 		char *name = strchr(line, ' ');
+		char type;
 
 		/* "<addr> <type> <name>[\t[module]]\n" */
 		if (!name || !(name = strchr(name + 1, ' ')))
 			continue;
+		type = name[-1];
 		name++;
 		name[strcspn(name, "\t\n")] = '\0';
-		ret = match(name, ctx);
+		ret = match(name, type, ctx);
 	}
 	fclose(f);
 	return ret;
 }
 
-static int match_exact(const char *name, void *ctx)
+static int match_exact(const char *name, char type, void *ctx)
 {
+	(void)type;
 	return !strcmp(name, ctx);
 }
 
@@ -43,10 +47,11 @@ int ksyms_exists(const char *name)
 
 /* bcc takes the first prefix of its list for which "<prefix>bpf" exists,
  * so the scan keeps the lowest list index seen. */
-static int match_syscall_bpf(const char *name, void *ctx)
+static int match_syscall_bpf(const char *name, char type, void *ctx)
 {
 	int *best = ctx;
 
+	(void)type;
 	for (int i = 0; i < *best && probe_names_syscall_prefixes[i]; i++) {
 		size_t plen = strlen(probe_names_syscall_prefixes[i]);
 
@@ -70,4 +75,20 @@ const char *ksyms_syscall_prefix(void)
 		prefix = probe_names_syscall_prefixes[best == INT_MAX ? 0 : best];
 	}
 	return prefix;
+}
+
+static int add_function(const char *name, char type, void *ctx)
+{
+	if (type == 't' || type == 'T')
+		suggest_add(ctx, name);
+	return 0;
+}
+
+void ksyms_suggest(const char *name, char *buf, size_t len)
+{
+	struct suggest s;
+
+	suggest_init(&s, name);
+	ksyms_each(add_function, &s);
+	suggest_format(&s, buf, len);
 }

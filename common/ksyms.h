@@ -12,4 +12,8 @@ int ksyms_exists(const char *name);
  * by looking for "<prefix>bpf"; "sys_" when none matches. Cached. */
 const char *ksyms_syscall_prefix(void);
 
+/* Kernel functions with names close to name, "a, b, c" into buf ("" when
+ * none), for "did you mean" hints. */
+void ksyms_suggest(const char *name, char *buf, size_t len);
+
 #endif

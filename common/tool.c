@@ -83,7 +83,9 @@ enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, cons
 		err = -EINVAL;
 	}
 	if (err) {
-		fputs(usage, stderr);
+		/* the synopsis, not the whole text: the error stays visible */
+		fprintf(stderr, "%.*s", (int)strcspn(usage, "\n") + 1, usage);
+		fprintf(stderr, "Try '%s -h' for more information.\n", argv[0]);
 		return TOOL_USAGE_ERROR;
 	}
 	return TOOL_RUN;
@@ -183,6 +185,8 @@ int tool_deadline_wait_ms(const struct tool_deadline *d, int max_ms)
 	return left * 1000 < max_ms ? (int)(left * 1000) + 1 : max_ms;
 }
 
+#define DRAIN_SECONDS 0.3
+
 int tool_trace_pipe_loop(long duration_s, const char *header,
 			 void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx)
 {
@@ -190,6 +194,7 @@ int tool_trace_pipe_loop(long duration_s, const char *header,
 	struct trace_pipe *tp = NULL;
 	struct trace_fields f;
 	unsigned long reported = 0;
+	double drain_end;
 	int err, wait;
 
 	err = trace_pipe__open(&tp);
@@ -229,6 +234,11 @@ int tool_trace_pipe_loop(long duration_s, const char *header,
 			reported = trace_pipe__lost(tp);
 		}
 	}
+	/* what the kernel already queued belongs to the run: print it, but do
+	 * not chase a busy pipe for long */
+	drain_end = now_s() + DRAIN_SECONDS;
+	while (!err && now_s() < drain_end && trace_pipe__next(tp, &f, 0) > 0)
+		on_line(&f, ctx);
 	fflush(stdout);
 	trace_pipe__free(tp);
 	return err;

@@ -1,6 +1,8 @@
 #include "tracer_priv.h"
 
 #include "capture.h"
+#include "diag.h"
+#include "event_decode.h"
 #include "feature.h"
 
 #include <bcc/bcc_common.h>
@@ -12,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define VIRTUAL_MAIN "/virtual/main.c"
 #define VERIFIER_TAIL_LINES 20
 
 struct tracer *tracer__new(void)
@@ -39,34 +40,6 @@ const char *tracer__errmsg(const struct tracer *t)
 	return t->err ? t->err : "";
 }
 
-/* Returns text with every "/virtual/main.c" replaced by name (malloc'd). */
-static char *rename_main(const char *text, const char *name)
-{
-	size_t vlen = strlen(VIRTUAL_MAIN), nlen = strlen(name), count = 0;
-	const char *p;
-	char *out, *o;
-
-	for (p = text; (p = strstr(p, VIRTUAL_MAIN)); p += vlen)
-		count++;
-	out = malloc(strlen(text) + count * nlen + 1);
-	if (!out)
-		return NULL;
-	for (o = out, p = text;;) {
-		const char *hit = strstr(p, VIRTUAL_MAIN);
-		size_t n = hit ? (size_t)(hit - p) : strlen(p);
-
-		memcpy(o, p, n);
-		o += n;
-		if (!hit)
-			break;
-		memcpy(o, name, nlen);
-		o += nlen;
-		p = hit + vlen;
-	}
-	*o = '\0';
-	return out;
-}
-
 int tracer__compile(struct tracer *t, const struct tracer_src *src)
 {
 	struct feature headers;
@@ -89,7 +62,7 @@ int tracer__compile(struct tracer *t, const struct tracer_src *src)
 	t->mod = bpf_module_create_c_from_string(src->text, 0, (const char **)src->cflags,
 						 (int)src->ncflags, true, NULL);
 	capture_end(&cap, &diag);
-	named = diag ? rename_main(diag, t->name) : NULL;
+	named = diag ? diag_remap(diag, src->text, t->name) : NULL;
 	free(diag);
 	if (!t->mod) {
 		err = tracer__fail(t, -EINVAL, "cannot compile '%s': clang reported:\n%s", t->name,
@@ -189,6 +162,64 @@ int tracer__table(struct tracer *t, const char *name, struct tracer_table *out)
 		.max_entries = bpf_table_max_entries_id(t->mod, id),
 	};
 	return 0;
+}
+
+size_t tracer__num_functions(const struct tracer *t)
+{
+	return t->mod ? bpf_num_functions(t->mod) : 0;
+}
+
+const char *tracer__function_name(const struct tracer *t, size_t i)
+{
+	return bpf_function_name(t->mod, i);
+}
+
+size_t tracer__num_tables(const struct tracer *t)
+{
+	return t->mod ? bpf_num_tables(t->mod) : 0;
+}
+
+int tracer__table_at(struct tracer *t, size_t i, struct tracer_table *out)
+{
+	if (i >= tracer__num_tables(t))
+		return -ENOENT;
+	return tracer__table(t, bpf_table_name(t->mod, i), out);
+}
+
+int tracer__event_layout(struct tracer *t, const char *table, struct event_layout *out)
+{
+	size_t n = bpf_perf_event_fields(t->mod, table);
+	const char *descs[EVENT_MAX_FIELDS];
+
+	if (n == 0 || n > EVENT_MAX_FIELDS)
+		return -ENOTSUP;
+	for (size_t i = 0; i < n; i++)
+		descs[i] = bpf_perf_event_field(t->mod, table, i);
+	return event_layout_parse(descs, n, out);
+}
+
+const char *tracer__key_desc(struct tracer *t, const char *table)
+{
+	return bpf_table_key_desc(t->mod, table);
+}
+
+const char *tracer__leaf_desc(struct tracer *t, const char *table)
+{
+	return bpf_table_leaf_desc(t->mod, table);
+}
+
+int tracer__key_str(struct tracer *t, const char *table, const void *key, char *buf,
+		    size_t len)
+{
+	return bpf_table_key_snprintf(t->mod, bpf_table_id(t->mod, table), buf, len, key) ?
+		       -EINVAL : 0;
+}
+
+int tracer__leaf_str(struct tracer *t, const char *table, const void *leaf, char *buf,
+		     size_t len)
+{
+	return bpf_table_leaf_snprintf(t->mod, bpf_table_id(t->mod, table), buf, len, leaf) ?
+		       -EINVAL : 0;
 }
 
 size_t tracer__num_links(const struct tracer *t)

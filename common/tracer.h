@@ -71,6 +71,31 @@ struct tracer_table {
 };
 int tracer__table(struct tracer *t, const char *name, struct tracer_table *out);
 
+/* The functions of the compiled text, by index. */
+size_t tracer__num_functions(const struct tracer *t);
+const char *tracer__function_name(const struct tracer *t, size_t i);
+
+/* The tables of the compiled text, by index (0 .. num_tables - 1). */
+size_t tracer__num_tables(const struct tracer *t);
+int tracer__table_at(struct tracer *t, size_t i, struct tracer_table *out);
+
+/* The C layout of what table's perf_submit()/ringbuf_output() sends, from
+ * the field list libbcc recorded. Returns 0, or the error of
+ * event_layout_parse() (-ENOTSUP: a type it cannot size). */
+struct event_layout;
+int tracer__event_layout(struct tracer *t, const char *table, struct event_layout *out);
+
+/* libbcc's description of a table's key or leaf type (a JSON-like string,
+ * e.g. "\"unsigned int\"" or a struct's field list). */
+const char *tracer__key_desc(struct tracer *t, const char *table);
+const char *tracer__leaf_desc(struct tracer *t, const char *table);
+
+/* libbcc's text form of a key or leaf (hex numbers, "{ ... }" structs). */
+int tracer__key_str(struct tracer *t, const char *table, const void *key, char *buf,
+		    size_t len);
+int tracer__leaf_str(struct tracer *t, const char *table, const void *leaf, char *buf,
+		     size_t len);
+
 /* The message for the last failure ("" when none). Valid until the next call. */
 const char *tracer__errmsg(const struct tracer *t);
 

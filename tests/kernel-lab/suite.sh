@@ -158,6 +158,18 @@ for mode in kfunc kprobe tracepoint; do
 	result "opensnoop_$mode"
 done
 
+# --- bcc-run: a kprobe example attached by its name sees a real event
+victim=$work/bccrun-$RANDOM$RANDOM
+EXAMPLES=$(realpath "$(dirname "$0")/../../examples")
+if start bccrun bcc-run "$EXAMPLES/kprobe_unlink.bpf.c"; then
+	touch "$victim"
+	sh -c 'echo $$ > "$1"; exec rm "$2"' sh "$work/rm2.pid" "$victim"
+	stop bccrun
+	p=$(cat "$work/rm2.pid")
+	grep -qE " (rm|<\.\.\.>) +$p +unlink $victim$" "$work/bccrun" || note_fail "no 'unlink $victim' line"
+fi
+result bcc_run_kprobe
+
 # --- nothing left behind by any of the above
 check_clean "$before" "the lab suite"
 result nothing_left_behind

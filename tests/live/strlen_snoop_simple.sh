@@ -11,10 +11,10 @@ tracer=$!
 for _ in $(seq 100); do grep -q '^TIME(s) ' "$work/trace" && break; sleep 0.1; done
 # ls calls strlen() for the names it prints, as in the tutorial
 sh -c 'echo $$ > "$1"; exec ls -l / > /dev/null' sh "$work/pid"
-sleep 1
+pid=$(cat "$work/pid")
+for _ in $(seq 50); do grep -q " ls  *$pid " "$work/trace" && break; sleep 0.2; done
 kill -INT $tracer
 wait $tracer || note_fail "strlen_snoop_simple exited $?"
-pid=$(cat "$work/pid")
 grep -qE "^[0-9]+\.[0-9]{9} +ls +$pid +length of argument string = 8\.$" "$work/trace" || {
 	note_fail "no strlen line for ls (pid $pid); got:"; head -20 "$work/trace" "$work/err" | sed 's/^/    /'
 }

@@ -1,0 +1,195 @@
+#include "event_decode.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	size_t size;
+	enum field_kind kind;
+} scalars[] = {
+	{ "char", 1, FIELD_INT }, { "signed char", 1, FIELD_INT }, { "s8", 1, FIELD_INT },
+	{ "__s8", 1, FIELD_INT }, { "int8_t", 1, FIELD_INT }, { "unsigned char", 1, FIELD_UINT },
+	{ "u8", 1, FIELD_UINT }, { "__u8", 1, FIELD_UINT }, { "uint8_t", 1, FIELD_UINT },
+	{ "bool", 1, FIELD_UINT }, { "_Bool", 1, FIELD_UINT },
+	{ "short", 2, FIELD_INT }, { "short int", 2, FIELD_INT }, { "s16", 2, FIELD_INT },
+	{ "__s16", 2, FIELD_INT }, { "int16_t", 2, FIELD_INT }, { "unsigned short", 2, FIELD_UINT },
+	{ "unsigned short int", 2, FIELD_UINT }, { "u16", 2, FIELD_UINT },
+	{ "__u16", 2, FIELD_UINT }, { "uint16_t", 2, FIELD_UINT },
+	{ "int", 4, FIELD_INT }, { "s32", 4, FIELD_INT }, { "__s32", 4, FIELD_INT },
+	{ "int32_t", 4, FIELD_INT }, { "pid_t", 4, FIELD_INT }, { "unsigned int", 4, FIELD_UINT },
+	{ "unsigned", 4, FIELD_UINT }, { "u32", 4, FIELD_UINT }, { "__u32", 4, FIELD_UINT },
+	{ "uint32_t", 4, FIELD_UINT }, { "uid_t", 4, FIELD_UINT }, { "gid_t", 4, FIELD_UINT },
+	{ "long", 8, FIELD_INT }, { "long int", 8, FIELD_INT }, { "long long", 8, FIELD_INT },
+	{ "long long int", 8, FIELD_INT }, { "s64", 8, FIELD_INT }, { "__s64", 8, FIELD_INT },
+	{ "int64_t", 8, FIELD_INT }, { "ssize_t", 8, FIELD_INT },
+	{ "unsigned long", 8, FIELD_UINT }, { "unsigned long int", 8, FIELD_UINT },
+	{ "unsigned long long", 8, FIELD_UINT }, { "unsigned long long int", 8, FIELD_UINT },
+	{ "u64", 8, FIELD_UINT }, { "__u64", 8, FIELD_UINT }, { "uint64_t", 8, FIELD_UINT },
+	{ "size_t", 8, FIELD_UINT },
+};
+
+/* Sizes type (without array suffix) into f; returns 0 or -ENOTSUP. */
+static int size_type(const char *type, size_t len, struct event_field *f)
+{
+	while (len && type[len - 1] == ' ')
+		len--;
+	if (len && type[len - 1] == '*') {
+		f->kind = FIELD_PTR;
+		f->elem_size = sizeof(void *);
+		return 0;
+	}
+	if (len > 5 && !strncmp(type, "enum ", 5)) {
+		f->kind = FIELD_INT;
+		f->elem_size = 4;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		if (strlen(scalars[i].name) == len && !strncmp(type, scalars[i].name, len)) {
+			f->kind = scalars[i].kind;
+			f->elem_size = scalars[i].size;
+			return 0;
+		}
+	}
+	return -ENOTSUP;
+}
+
+/* "name#type[N][M]" into f (offset left to the caller). */
+static int parse_field(const char *desc, struct event_field *f)
+{
+	const char *hash = strchr(desc, '#'), *type, *bracket;
+	size_t tlen;
+
+	if (!hash || hash == desc || (size_t)(hash - desc) >= sizeof(f->name) || !hash[1])
+		return -EINVAL;
+	memset(f, 0, sizeof(*f));
+	memcpy(f->name, desc, hash - desc);
+	type = hash + 1;
+	bracket = strchr(type, '[');
+	tlen = bracket ? (size_t)(bracket - type) : strlen(type);
+	f->count = 1;
+	for (const char *b = bracket; b && *b; ) {
+		char *end;
+		unsigned long long n;
+
+		if (*b != '[' || !isdigit((unsigned char)b[1]))
+			return -EINVAL;
+		n = strtoull(b + 1, &end, 10);
+		if (*end != ']' || n == 0 || n > (1u << 20) || f->count * n > (1u << 20))
+			return -EINVAL;
+		f->count *= n;
+		b = end + 1;
+	}
+	if (size_type(type, tlen, f))
+		return -ENOTSUP;
+	if (f->kind == FIELD_INT && f->elem_size == 1 && bracket && !strncmp(type, "char", 4))
+		f->kind = FIELD_CHARS;
+	return 0;
+}
+
+int event_layout_parse(const char *const *descs, size_t n, struct event_layout *l)
+{
+	size_t off = 0, max_align = 1;
+
+	memset(l, 0, sizeof(*l));
+	if (n > EVENT_MAX_FIELDS)
+		return -ENOTSUP;
+	for (size_t i = 0; i < n; i++) {
+		struct event_field *f = &l->fields[i];
+		int err = parse_field(descs[i], f);
+
+		if (err)
+			return err;
+		/* natural alignment: each scalar type aligns to its size here */
+		off = (off + f->elem_size - 1) / f->elem_size * f->elem_size;
+		f->offset = off;
+		off += f->elem_size * f->count;
+		if (f->elem_size > max_align)
+			max_align = f->elem_size;
+	}
+	l->n = n;
+	l->size = (off + max_align - 1) / max_align * max_align;
+	return 0;
+}
+
+void json_string(FILE *out, const char *s, size_t n)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < n && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void print_scalar(const struct event_field *f, const unsigned char *p, FILE *out)
+{
+	uint64_t u = 0;
+	int64_t v;
+
+	memcpy(&u, p, f->elem_size); /* little-endian: the low bytes */
+	if (f->kind == FIELD_PTR) {
+		fprintf(out, "\"0x%" PRIx64 "\"", u);
+		return;
+	}
+	if (f->kind == FIELD_UINT) {
+		fprintf(out, "%" PRIu64, u);
+		return;
+	}
+	/* sign-extend from elem_size bytes */
+	v = f->elem_size == 8 ? (int64_t)u : (int64_t)(u << (64 - 8 * f->elem_size)) >>
+							 (64 - 8 * f->elem_size);
+	fprintf(out, "%" PRId64, v);
+}
+
+void event_format_value(const struct event_field *f, const void *data, bool json, FILE *out)
+{
+	const unsigned char *base = data;
+
+	if (f->kind == FIELD_CHARS) {
+		const char *str = (const char *)base + f->offset;
+
+		if (json)
+			json_string(out, str, f->count);
+		else
+			fprintf(out, "%.*s", (int)strnlen(str, f->count), str);
+		return;
+	}
+	if (f->count > 1)
+		fputc('[', out);
+	for (size_t k = 0; k < f->count; k++) {
+		if (k)
+			fputc(',', out);
+		print_scalar(f, base + f->offset + k * f->elem_size, out);
+	}
+	if (f->count > 1)
+		fputc(']', out);
+}
+
+void event_format(const struct event_layout *l, const void *data, size_t size, bool json,
+		  FILE *out)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct event_field *f = &l->fields[i];
+
+		if (f->offset + f->elem_size * f->count > size)
+			break;
+		if (i)
+			fputc(json ? ',' : ' ', out);
+		if (json)
+			fprintf(out, "\"%s\":", f->name);
+		else
+			fprintf(out, "%s=", f->name);
+		event_format_value(f, data, json, out);
+	}
+}

@@ -1,0 +1,17 @@
+/* Log2 histograms as bcc's print_log2_hist() prints them. */
+#ifndef BCC_C_HIST_H
+#define BCC_C_HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* vals[i] counts the values v with bpf_log2l(v) == i, i.e. v in
+ * [2^(i-1), 2^i - 1] (bucket 1 also holds 0). Prints nothing when all are
+ * zero. */
+void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_type);
+
+/* The same buckets as a JSON array of {"low":L,"high":H,"count":C}. */
+void hist_json_log2(FILE *out, const uint64_t *vals, size_t n);
+
+#endif

@@ -1,0 +1,23 @@
+/* BPF_RINGBUF_OUTPUT tables read from user space (kernel 5.8+). */
+#ifndef BCC_C_RING_BUF_H
+#define BCC_C_RING_BUF_H
+
+#include "tracer.h"
+
+#include <stddef.h>
+
+/* data is valid only during the call. */
+typedef void (*ring_buf_sample_fn)(void *ctx, const void *data, size_t size);
+
+struct ring_buf;
+
+/* Opens table for reading. Errors are described in tracer__errmsg(t).
+ * *out is freed with ring_buf__free(), before tracer__free(t). */
+int ring_buf__open(struct tracer *t, const char *table, ring_buf_sample_fn sample, void *ctx,
+		   struct ring_buf **out);
+/* Waits up to timeout_ms and delivers what arrived. Returns the number of
+ * events, 0 on timeout, or a negative errno (-EINTR). */
+int ring_buf__poll(struct ring_buf *rb, int timeout_ms);
+void ring_buf__free(struct ring_buf *rb);
+
+#endif

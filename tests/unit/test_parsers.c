@@ -1,0 +1,151 @@
+/* bcc-run's parsers: probe specs, event field lists, close-name hints and
+ * the remapping of clang's line numbers. */
+#include "check.h"
+#include "diag.h"
+#include "event_decode.h"
+#include "spec.h"
+#include "suggest.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static void test_spec(void)
+{
+	struct spec s;
+	const char *why;
+
+	CHECK_INT(spec_parse("c:strlen:count", 3, &s, &why), 0);
+	CHECK_STR(s.target, "c");
+	CHECK_STR(s.symbol, "strlen");
+	CHECK_STR(s.fn, "count");
+	/* a path with ':' in it keeps everything before the last two fields */
+	CHECK_INT(spec_parse("/opt/a:b/bin:main:fn_1", 3, &s, &why), 0);
+	CHECK_STR(s.target, "/opt/a:b/bin");
+	CHECK_STR(s.symbol, "main");
+	CHECK_INT(spec_parse("./a.out:0x4005d0:fn", 3, &s, &why), 0);
+	CHECK_STR(s.symbol, "");
+	CHECK_INT(s.addr, 0x4005d0);
+	CHECK_INT(spec_parse("tcp_v4_connect:probe", 2, &s, &why), 0);
+	CHECK_STR(s.target, "tcp_v4_connect");
+	CHECK_STR(s.fn, "probe");
+	CHECK_INT(spec_parse("sched:sched_switch:on_switch", 3, &s, &why), 0);
+	CHECK_STR(s.target, "sched");
+	CHECK_STR(s.symbol, "sched_switch");
+
+	static const char *const bad3[] = { "", "a", "a:b", "a:b:", ":b:c", "a::c", "a:b:1x",
+					    "a:b:c-d", "a:0xzz:f", "a:0x:f" };
+	for (size_t i = 0; i < sizeof(bad3) / sizeof(bad3[0]); i++) {
+		CHECK_INT(spec_parse(bad3[i], 3, &s, &why), -EINVAL);
+		CHECK(why != NULL);
+	}
+	static const char *const bad2[] = { "", "a", ":f", "a:", "a:b:c" };
+	for (size_t i = 0; i < sizeof(bad2) / sizeof(bad2[0]); i++)
+		CHECK_INT(spec_parse(bad2[i], 2, &s, &why), -EINVAL);
+}
+
+static void test_layout(void)
+{
+	/* struct { u32 pid; u64 ts; char comm[16]; int arr[3]; s16 x; } */
+	const char *const d1[] = { "pid#u32", "ts#u64", "comm#char[16]", "arr#int[3]", "x#s16" };
+	const char *const bad[] = { "s#struct (unnamed struct at x.c:2:72)" };
+	const char *const garbage[] = { "nohash" };
+	const char *const badarr[] = { "a#int[0]" };
+	struct event_layout l;
+	unsigned char ev[64] = { 0 };
+	uint32_t pid = 42;
+	uint64_t ts = 7;
+	int arr[3] = { -1, 0, 5 };
+	int16_t x = -2;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK_INT(event_layout_parse(d1, 5, &l), 0);
+	CHECK_INT(l.fields[0].offset, 0);
+	CHECK_INT(l.fields[1].offset, 8);
+	CHECK_INT(l.fields[2].offset, 16);
+	CHECK_INT(l.fields[2].kind, FIELD_CHARS);
+	CHECK_INT(l.fields[3].offset, 32);
+	CHECK_INT(l.fields[4].offset, 44);
+	CHECK_INT(l.size, 48);
+	CHECK_INT(event_layout_parse(bad, 1, &l), -ENOTSUP);
+	CHECK_INT(event_layout_parse(garbage, 1, &l), -EINVAL);
+	CHECK_INT(event_layout_parse(badarr, 1, &l), -EINVAL);
+
+	CHECK_INT(event_layout_parse(d1, 5, &l), 0);
+	memcpy(ev, &pid, 4);
+	memcpy(ev + 8, &ts, 8);
+	memcpy(ev + 16, "cat", 4);
+	memcpy(ev + 32, arr, sizeof(arr));
+	memcpy(ev + 44, &x, 2);
+	f = open_memstream(&out, &len);
+	event_format(&l, ev, 48, false, f);
+	fclose(f);
+	CHECK_STR(out, "pid=42 ts=7 comm=cat arr=[-1,0,5] x=-2");
+	free(out);
+	f = open_memstream(&out, &len);
+	event_format(&l, ev, 48, true, f);
+	fclose(f);
+	CHECK_STR(out, "\"pid\":42,\"ts\":7,\"comm\":\"cat\",\"arr\":[-1,0,5],\"x\":-2");
+	free(out);
+	/* a short event: fields beyond its size are left out */
+	f = open_memstream(&out, &len);
+	event_format(&l, ev, 20, false, f);
+	fclose(f);
+	CHECK_STR(out, "pid=42 ts=7");
+	free(out);
+}
+
+static void test_suggest(void)
+{
+	struct suggest s;
+	char buf[256];
+
+	suggest_init(&s, "tcp_v4_conect");
+	suggest_add(&s, "tcp_v4_connect");
+	suggest_add(&s, "tcp_v6_connect");
+	suggest_add(&s, "udp_sendmsg");
+	suggest_add(&s, "tcp_v4_connect");
+	suggest_format(&s, buf, sizeof(buf));
+	CHECK_STR(buf, "tcp_v4_connect, tcp_v6_connect");
+	suggest_init(&s, "zzzz_nothing_like_it");
+	suggest_add(&s, "tcp_v4_connect");
+	suggest_format(&s, buf, sizeof(buf));
+	CHECK_STR(buf, "");
+	/* a longer name containing the wanted one */
+	suggest_init(&s, "do_unlinkat");
+	suggest_add(&s, "__x64_sys_unlinkat");
+	suggest_add(&s, "do_unlinkat_cleanup");
+	suggest_format(&s, buf, sizeof(buf));
+	CHECK_STR(buf, "do_unlinkat_cleanup");
+}
+
+static void test_diag(void)
+{
+	const char *text = "int a;\nbroken here\nint b;\n";
+	/* libbcc inserted 12 lines above the text */
+	const char *diag = "/virtual/main.c:14:1: error: unknown type name 'broken'\n"
+			   "broken here\n^\n"
+			   "In file included from /virtual/main.c:13:\n"
+			   "/virtual/include/bcc/helpers.h:5:1: note: x\n";
+	char *out = diag_remap(diag, text, "my.bpf.c");
+
+	CHECK_STR(out, "my.bpf.c:2:1: error: unknown type name 'broken'\nbroken here\n^\n"
+		       "In file included from my.bpf.c:1:\n"
+		       "/virtual/include/bcc/helpers.h:5:1: note: x\n");
+	free(out);
+	/* no shift: the numbers stay */
+	out = diag_remap("/virtual/main.c:2:3: error: x\nbroken here\n", text, "f.c");
+	CHECK_STR(out, "f.c:2:3: error: x\nbroken here\n");
+	free(out);
+}
+
+int main(void)
+{
+	test_spec();
+	test_layout();
+	test_suggest();
+	test_diag();
+	return CHECK_DONE();
+}
