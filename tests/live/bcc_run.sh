@@ -59,6 +59,14 @@ assert any(e["type"] == "event" and e["table"] == "events" and e["data"]["pid"] 
            and e["data"]["fname"] == path and e["data"]["comm"] == "cat" for e in events)
 PY
 
+# 3b. a ring buffer, from a raw tracepoint
+start ring "$EX/exec_ringbuf.bpf.c"
+sh -c 'echo $$ > "$1"; exec /bin/true' sh "$work/p3b"
+sleep 0.5
+finish ring
+p=$(cat "$work/p3b")
+grep -qE "^pid=$p uid=0 comm=true$" "$work/ring" || note_fail "exec_ringbuf: no 'pid=$p uid=0 comm=true' event"
+
 # 4. uprobe on libc from the command line, BPF_HASH printed at exit
 sh -c 'echo $$ > "$1"; sleep 2; exec ls -l / > /dev/null' sh "$work/p4" &
 sleep 0.2
