@@ -32,6 +32,8 @@
 #define MAX_HISTS 16
 #define PAGE_CNT 64
 #define NAME_LEN 64
+/* at most this many queued trace_pipe lines are printed after the stop */
+#define DRAIN_LINES 10000
 
 static const char usage[] =
 	"Usage: bcc-run FILE.bpf.c [-u|-U BINARY:SYMBOL:FN] [-k|-K FUNC:FN]\n"
@@ -611,6 +613,20 @@ static int run(struct session *s, const char *path, long duration)
 			watch_changed(watch_fd, base);
 			session_reload(s, path);
 		}
+	}
+	/* deliver what already arrived before the stop */
+	for (size_t i = 0; i < s->noutputs; i++) {
+		if (s->outputs[i].pb)
+			perf_buf__poll(s->outputs[i].pb, 0);
+		else
+			ring_buf__poll(s->outputs[i].rb, 0);
+	}
+	for (int n = 0; tp && n < DRAIN_LINES; n++) {
+		struct trace_fields f;
+
+		if (trace_pipe__next(tp, &f, 0) <= 0)
+			break;
+		print_trace(&f);
 	}
 	if (watch_fd >= 0)
 		close(watch_fd);
