@@ -10,7 +10,6 @@
 #include "trace_pipe.h"
 #include "uprobe_target.h"
 
-#include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
 #include <errno.h>
 #include <limits.h>
@@ -296,10 +295,10 @@ int tracer__autoattach(struct tracer *t)
 {
 	size_t before = t->nlinks;
 
-	if (!t->mod)
+	if (!t->compiled)
 		return tracer__fail(t, -EINVAL, "no BPF text compiled");
-	for (size_t i = 0; i < bpf_num_functions(t->mod); i++) {
-		int err = autoattach_one(t, bpf_function_name(t->mod, i));
+	for (size_t i = 0; i < tracer__num_functions(t); i++) {
+		int err = autoattach_one(t, tracer__function_name(t, i));
 
 		if (err < 0)
 			return err;

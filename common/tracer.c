@@ -1,11 +1,11 @@
 #include "tracer_priv.h"
 
+#include "cache.h"
 #include "capture.h"
 #include "diag.h"
 #include "event_decode.h"
 #include "feature.h"
 
-#include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -40,27 +40,51 @@ const char *tracer__errmsg(const struct tracer *t)
 	return t->err ? t->err : "";
 }
 
-int tracer__compile(struct tracer *t, const struct tracer_src *src)
+/* Creates the maps of a cached image; on failure none is left. */
+static int create_maps(struct tracer *t)
+{
+	t->fds = calloc(t->img.ntables ? t->img.ntables : 1, sizeof(*t->fds));
+	if (!t->fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < t->img.ntables; i++) {
+		const struct image_table *tab = &t->img.tables[i];
+
+		t->fds[i] = bcc_create_map(tab->type, tab->name, tab->key_size, tab->leaf_size,
+					   tab->max_entries, tab->flags);
+		if (t->fds[i] < 0) {
+			int err = -errno;
+
+			while (i-- > 0)
+				close(t->fds[i]);
+			free(t->fds);
+			t->fds = NULL;
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int compile_text(struct tracer *t, const struct tracer_src *src)
 {
 	struct feature headers;
 	struct capture cap;
-	char *diag = NULL, *named;
+	char *diag = NULL, *named, why[512];
 	int err;
 
-	t->name = strdup(src->name ? src->name : "BPF text");
-	if (!t->name)
-		return -ENOMEM;
 	feature_headers(&headers);
 	if (!headers.ok)
 		return tracer__fail(t, -ENOENT, "cannot compile '%s': %s", t->name,
 				    headers.detail);
+	t->cc = compiler_get(why, sizeof(why));
+	if (!t->cc)
+		return tracer__fail(t, -ENOENT, "cannot compile '%s': %s", t->name, why);
 
 	err = capture_begin(&cap);
 	if (err)
 		return tracer__fail(t, err, "cannot compile '%s': cannot capture diagnostics: %s",
 				    t->name, strerror(-err));
-	t->mod = bpf_module_create_c_from_string(src->text, 0, (const char **)src->cflags,
-						 (int)src->ncflags, true, NULL);
+	t->mod = t->cc->create_from_string(src->text, 0, (const char **)src->cflags,
+					   (int)src->ncflags, true, NULL);
 	capture_end(&cap, &diag);
 	named = diag ? diag_remap(diag, src->text, t->name) : NULL;
 	free(diag);
@@ -73,7 +97,49 @@ int tracer__compile(struct tracer *t, const struct tracer_src *src)
 	if (named && named[0])
 		fputs(named, stderr);
 	free(named);
+
+	if (image_from_module(t->cc, t->mod, src->text, &t->img))
+		return -ENOMEM;
+	t->fds = calloc(t->img.ntables ? t->img.ntables : 1, sizeof(*t->fds));
+	if (!t->fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < t->img.ntables; i++)
+		t->fds[i] = t->cc->table_fd_id(t->mod, i);
 	return 0;
+}
+
+int tracer__compile(struct tracer *t, const struct tracer_src *src)
+{
+	char *key = NULL;
+	int err;
+
+	t->name = strdup(src->name ? src->name : "BPF text");
+	if (!t->name)
+		return -ENOMEM;
+	if (!src->no_cache && !getenv("BCC_C_NO_CACHE"))
+		key = cache_key(src->text, src->cflags, src->ncflags);
+	/* a hit whose maps cannot be made again falls back to compiling */
+	if (key && cache_load(key, &t->img) == 0) {
+		if (create_maps(t) == 0) {
+			t->compiled = t->from_cache = true;
+			free(key);
+			return 0;
+		}
+		image_free(&t->img);
+	}
+	err = compile_text(t, src);
+	if (!err) {
+		t->compiled = true;
+		if (key)
+			cache_store(key, &t->img); /* only speed is lost if it fails */
+	}
+	free(key);
+	return err;
+}
+
+int tracer__from_cache(const struct tracer *t)
+{
+	return t->from_cache;
 }
 
 /* The last n lines of s (a pointer into s). */
@@ -89,53 +155,63 @@ static const char *tail_lines(const char *s, int n)
 	return p == s ? s : p + 1;
 }
 
+static int load_failed(struct tracer *t, const char *fn_name, int err, const char *log)
+{
+	const char *tail = log ? tail_lines(log, VERIFIER_TAIL_LINES) : "";
+
+	if ((err == EPERM || err == EACCES) && geteuid() != 0)
+		return tracer__fail(t, -err, "cannot load '%s': %s; run as root (loading BPF "
+				    "programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)%s%s",
+				    fn_name, strerror(err), tail[0] ? "; the kernel said:\n" : "",
+				    tail);
+	return tracer__fail(t, -err, "cannot load '%s': the kernel refused it: %s%s%s", fn_name,
+			    strerror(err), tail[0] ? "; end of the verifier's log:\n" : "", tail);
+}
+
 int tracer_load(struct tracer *t, const char *fn_name, int prog_type)
 {
+	const struct image_func *f;
 	struct tracer_prog *progs;
+	struct bpf_insn *insns;
 	struct capture cap;
 	char *log = NULL, *name;
-	void *start;
 	int fd, err;
 
 	for (size_t i = 0; i < t->nprogs; i++)
 		if (!strcmp(t->progs[i].name, fn_name))
 			return t->progs[i].fd;
-	if (!t->mod)
+	if (!t->compiled)
 		return tracer__fail(t, -EINVAL, "cannot load '%s': no BPF text compiled", fn_name);
-	start = bpf_function_start(t->mod, fn_name);
-	if (!start)
+	f = image_func(&t->img, fn_name);
+	if (!f)
 		return tracer__fail(t, -ENOENT, "cannot load '%s': '%s' has no function '%s' "
 				    "(it must be a non-static function of the BPF text)",
 				    fn_name, t->name, fn_name);
 	progs = realloc(t->progs, (t->nprogs + 1) * sizeof(*progs));
+	if (progs)
+		t->progs = progs;
 	name = strdup(fn_name);
-	if (!progs || !name) {
+	insns = malloc((f->ninsns ? f->ninsns : 1) * sizeof(*insns));
+	if (!progs || !name || !insns) {
 		free(name);
-		if (progs)
-			t->progs = progs;
+		free(insns);
 		return -ENOMEM;
 	}
-	t->progs = progs;
-
+	if (image_patch(&t->img, f, t->fds, insns)) {
+		free(name);
+		free(insns);
+		return tracer__fail(t, -EINVAL, "cannot load '%s': it refers to a table the "
+				    "program does not have", fn_name);
+	}
 	capture_begin(&cap);
-	fd = bcc_func_load(t->mod, prog_type, fn_name, start, bpf_function_size(t->mod, fn_name),
-			   bpf_module_license(t->mod), bpf_module_kern_version(t->mod), 0, NULL, 0,
-			   NULL, -1);
+	fd = bcc_prog_load(prog_type, fn_name, insns, (int)(f->ninsns * sizeof(*insns)),
+			   t->img.license, t->img.kern_version, 0, NULL, 0);
 	err = errno;
 	capture_end(&cap, &log);
+	free(insns);
 	if (fd < 0) {
 		free(name);
-		if ((err == EPERM || err == EACCES) && geteuid() != 0)
-			fd = tracer__fail(t, -err, "cannot load '%s': %s; run as root "
-					  "(loading BPF programs needs CAP_BPF and CAP_PERFMON, "
-					  "or CAP_SYS_ADMIN)%s%s", fn_name, strerror(err),
-					  log && log[0] ? "; the kernel said:\n" : "",
-					  log ? tail_lines(log, VERIFIER_TAIL_LINES) : "");
-		else
-			fd = tracer__fail(t, -err, "cannot load '%s': the kernel refused it: %s%s%s",
-					  fn_name, strerror(err),
-					  log && log[0] ? "; end of the verifier's log:\n" : "",
-					  log ? tail_lines(log, VERIFIER_TAIL_LINES) : "");
+		fd = load_failed(t, fn_name, err, log);
 		free(log);
 		return fd;
 	}
@@ -144,82 +220,105 @@ int tracer_load(struct tracer *t, const char *fn_name, int prog_type)
 	return fd;
 }
 
+static int table_index(struct tracer *t, const char *name)
+{
+	int i = t->compiled ? image_table_index(&t->img, name) : -1;
+
+	if (i < 0)
+		return tracer__fail(t, -ENOENT, "'%s' has no table '%s'",
+				    t->name ? t->name : "the BPF text", name);
+	return i;
+}
+
 int tracer__table(struct tracer *t, const char *name, struct tracer_table *out)
 {
-	size_t id;
+	const struct image_table *tab;
+	int i = table_index(t, name);
 
-	if (!t->mod)
-		return tracer__fail(t, -EINVAL, "no BPF text compiled");
-	id = bpf_table_id(t->mod, name);
-	if (id >= bpf_num_tables(t->mod))
-		return tracer__fail(t, -ENOENT, "'%s' has no table '%s'", t->name, name);
+	if (i < 0)
+		return i;
+	tab = &t->img.tables[i];
 	*out = (struct tracer_table){
-		.name = bpf_table_name(t->mod, id),
-		.fd = bpf_table_fd_id(t->mod, id),
-		.type = bpf_table_type_id(t->mod, id),
-		.key_size = bpf_table_key_size_id(t->mod, id),
-		.leaf_size = bpf_table_leaf_size_id(t->mod, id),
-		.max_entries = bpf_table_max_entries_id(t->mod, id),
+		.name = tab->name,
+		.fd = t->fds[i],
+		.type = (int)tab->type,
+		.key_size = tab->key_size,
+		.leaf_size = tab->leaf_size,
+		.max_entries = tab->max_entries,
 	};
 	return 0;
 }
 
 size_t tracer__num_functions(const struct tracer *t)
 {
-	return t->mod ? bpf_num_functions(t->mod) : 0;
+	return t->compiled ? t->img.nfuncs : 0;
 }
 
 const char *tracer__function_name(const struct tracer *t, size_t i)
 {
-	return bpf_function_name(t->mod, i);
+	return t->img.funcs[i].name;
 }
 
 size_t tracer__num_tables(const struct tracer *t)
 {
-	return t->mod ? bpf_num_tables(t->mod) : 0;
+	return t->compiled ? t->img.ntables : 0;
 }
 
 int tracer__table_at(struct tracer *t, size_t i, struct tracer_table *out)
 {
 	if (i >= tracer__num_tables(t))
 		return -ENOENT;
-	return tracer__table(t, bpf_table_name(t->mod, i), out);
+	return tracer__table(t, t->img.tables[i].name, out);
 }
 
 int tracer__event_layout(struct tracer *t, const char *table, struct event_layout *out)
 {
-	size_t n = bpf_perf_event_fields(t->mod, table);
-	const char *descs[EVENT_MAX_FIELDS];
+	int i = table_index(t, table);
 
-	if (n == 0 || n > EVENT_MAX_FIELDS)
+	if (i < 0)
+		return i;
+	if (!t->img.tables[i].nfields || t->img.tables[i].nfields > EVENT_MAX_FIELDS)
 		return -ENOTSUP;
-	for (size_t i = 0; i < n; i++)
-		descs[i] = bpf_perf_event_field(t->mod, table, i);
-	return event_layout_parse(descs, n, out);
+	return event_layout_parse((const char *const *)t->img.tables[i].fields,
+				  t->img.tables[i].nfields, out);
 }
 
 const char *tracer__key_desc(struct tracer *t, const char *table)
 {
-	return bpf_table_key_desc(t->mod, table);
+	int i = table_index(t, table);
+
+	return i < 0 ? NULL : t->img.tables[i].key_desc;
 }
 
 const char *tracer__leaf_desc(struct tracer *t, const char *table)
 {
-	return bpf_table_leaf_desc(t->mod, table);
+	int i = table_index(t, table);
+
+	return i < 0 ? NULL : t->img.tables[i].leaf_desc;
 }
 
 int tracer__key_str(struct tracer *t, const char *table, const void *key, char *buf,
 		    size_t len)
 {
-	return bpf_table_key_snprintf(t->mod, bpf_table_id(t->mod, table), buf, len, key) ?
-		       -EINVAL : 0;
+	int i = table_index(t, table);
+
+	if (i < 0)
+		return i;
+	if (!t->mod)
+		return -ENOTSUP;
+	return t->cc->table_key_snprintf(t->mod, (size_t)i, buf, len, key) ? -EINVAL : 0;
 }
 
 int tracer__leaf_str(struct tracer *t, const char *table, const void *leaf, char *buf,
 		     size_t len)
 {
-	return bpf_table_leaf_snprintf(t->mod, bpf_table_id(t->mod, table), buf, len, leaf) ?
-		       -EINVAL : 0;
+	int i = table_index(t, table);
+
+	if (i < 0)
+		return i;
+	if (!t->mod)
+		return -ENOTSUP;
+	return t->cc->table_leaf_snprintf(t->mod, (size_t)i, buf, len, leaf) ? -EINVAL : 0;
 }
 
 size_t tracer__num_links(const struct tracer *t)
@@ -265,7 +364,12 @@ void tracer__free(struct tracer *t)
 	}
 	free(t->progs);
 	if (t->mod)
-		bpf_module_destroy(t->mod);
+		t->cc->destroy(t->mod); /* and with it the maps */
+	else
+		for (uint32_t i = 0; t->fds && i < t->img.ntables; i++)
+			close(t->fds[i]);
+	free(t->fds);
+	image_free(&t->img);
 	free(t->name);
 	free(t->err);
 	free(t);

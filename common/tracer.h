@@ -20,16 +20,22 @@ struct tracer_src {
 	const char *name;           /* shown in diagnostics, e.g. "uprobe_simple.bpf.c" */
 	const char *const *cflags;  /* extra clang flags such as "-DPID=42" */
 	size_t ncflags;
+	int no_cache;               /* compile even when the cache has the program */
 };
 
 /* An empty tracer; NULL with errno set on allocation failure. */
 struct tracer *tracer__new(void);
 
-/* Compiles src with libbcc against the host's kernel headers. On failure
- * the error message carries clang's diagnostics with src->name and the
- * text's own line numbers. Warnings of a successful compile go to stderr
- * the same way. Call once per tracer. */
+/* Compiles src with libbcc against the host's kernel headers, or takes
+ * the program from the compile cache when the same inputs were compiled
+ * before (then libbcc's compiler is not even loaded). On failure the error
+ * message carries clang's diagnostics with src->name and the text's own
+ * line numbers. Warnings of a successful compile go to stderr the same
+ * way. Call once per tracer. */
 int tracer__compile(struct tracer *t, const struct tracer_src *src);
+
+/* Whether tracer__compile() took the program from the cache. */
+int tracer__from_cache(const struct tracer *t);
 
 /* Attaches every function whose name asks for it, as bcc does when a BPF
  * object is created: kprobe__X, kretprobe__X (sys_X names get this
@@ -90,7 +96,8 @@ int tracer__event_layout(struct tracer *t, const char *table, struct event_layou
 const char *tracer__key_desc(struct tracer *t, const char *table);
 const char *tracer__leaf_desc(struct tracer *t, const char *table);
 
-/* libbcc's text form of a key or leaf (hex numbers, "{ ... }" structs). */
+/* libbcc's text form of a key or leaf (hex numbers, "{ ... }" structs);
+ * -ENOTSUP when the program came from the cache (no compiler loaded). */
 int tracer__key_str(struct tracer *t, const char *table, const void *key, char *buf,
 		    size_t len);
 int tracer__leaf_str(struct tracer *t, const char *table, const void *leaf, char *buf,

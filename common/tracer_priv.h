@@ -2,6 +2,8 @@
 #ifndef BCC_C_TRACER_PRIV_H
 #define BCC_C_TRACER_PRIV_H
 
+#include "compiler.h"
+#include "image.h"
 #include "tracer.h"
 
 struct tracer_prog {
@@ -16,10 +18,18 @@ struct tracer_link {
 	int fd;        /* perf event fd (probes, tracepoints) or link fd */
 };
 
-/* Invariants: mod is NULL until a successful compile; every prog fd and
- * link fd is open and owned here until tracer__free(). */
+/* Invariants: img is valid after a successful tracer__compile(), and
+ * fds[i] is then the map of img.tables[i]. mod is libbcc's module when the
+ * text was compiled in this process (it owns the maps), NULL when the
+ * image came from the cache (fds are ours). Every prog fd and link fd is
+ * open and owned here until tracer__free(). */
 struct tracer {
+	const struct compiler *cc;
 	void *mod;
+	struct image img;
+	bool compiled;
+	bool from_cache;
+	int *fds;
 	char *name;
 	struct tracer_prog *progs;
 	size_t nprogs;
