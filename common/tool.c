@@ -52,16 +52,21 @@ enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, cons
 				  const struct option *longopts, tool_opt_fn on_opt, void *ctx,
 				  struct tool_opts *opts)
 {
+	enum { OPT_NO_CACHE = 0x100 };
+	struct option all[32] = { { "no-cache", no_argument, NULL, OPT_NO_CACHE } };
 	char optstring[64];
 	int opt, err = 0;
+	size_t n = 1;
 
+	for (; longopts && longopts[n - 1].name && n < 31; n++)
+		all[n] = longopts[n - 1];
 	*opts = (struct tool_opts){ .duration = -1 };
 	snprintf(optstring, sizeof(optstring), "hd:f:%s", extra ? extra : "");
-	static const struct option none[] = { { 0 } };
-
-	while (!err && (opt = getopt_long(argc, argv, optstring, longopts ? longopts : none,
-					  NULL)) != -1) {
+	while (!err && (opt = getopt_long(argc, argv, optstring, all, NULL)) != -1) {
 		switch (opt) {
+		case OPT_NO_CACHE:
+			opts->no_cache = 1;
+			break;
 		case 'd':
 			err = tool_parse_long(optarg, 0, INT_MAX, "duration", &opts->duration);
 			break;
@@ -119,11 +124,12 @@ int tool_fail(struct tracer *t, int err)
 	return err;
 }
 
-int tool_open(struct tracer **out, const char *path, const char *embedded, const char *name,
-	      const char *const *cflags, size_t ncflags)
+int tool_open(struct tracer **out, const struct tool_opts *opts, const char *embedded,
+	      const char *name, const char *const *cflags, size_t ncflags)
 {
+	const char *path = opts->bpf_file;
 	struct tracer_src src = { .text = embedded, .name = name, .cflags = cflags,
-				  .ncflags = ncflags };
+				  .ncflags = ncflags, .no_cache = opts->no_cache };
 	struct tracer *t;
 	char *text = NULL;
 	int err;
@@ -145,6 +151,9 @@ int tool_open(struct tracer **out, const char *path, const char *embedded, const
 	}
 	err = tracer__compile(t, &src);
 	free(text);
+	if (!err && getenv("BCC_C_VERBOSE"))
+		log_info("'%s': %s", src.name, tracer__from_cache(t) ?
+			 "loaded from the compile cache" : "compiled");
 	if (!err) {
 		err = tracer__autoattach(t);
 		err = err > 0 ? 0 : err;
@@ -265,7 +274,7 @@ int tool_run_trace_pipe(int argc, char **argv, const struct tool_desc *d)
 	r = tool_parse(argc, argv, d->usage, NULL, NULL, NULL, NULL, &opts);
 	if (r != TOOL_RUN)
 		return r == TOOL_HELP ? 0 : 2;
-	err = tool_open(&t, opts.bpf_file, d->text, d->text_name, NULL, 0);
+	err = tool_open(&t, &opts, d->text, d->text_name, NULL, 0);
 	if (!err)
 		err = tool_trace_pipe_loop(opts.duration, d->header, d->on_line, d->ctx);
 	tracer__free(t);

@@ -22,6 +22,7 @@ void tool_init(const char *prog);
 struct tool_opts {
 	const char *bpf_file; /* -f FILE: BPF text to use instead of the embedded one */
 	long duration;        /* -d SECONDS; -1: until a signal */
+	int no_cache;         /* --no-cache: compile even if the cache has it */
 };
 
 /* A tool's own options: called for each option letter of extra (getopt
@@ -30,7 +31,7 @@ typedef int (*tool_opt_fn)(int opt, const char *arg, void *ctx);
 
 enum tool_parse_result { TOOL_RUN = 0, TOOL_HELP = 1, TOOL_USAGE_ERROR = 2 };
 
-/* Parses -h, -d SECONDS, -f FILE, the short options in extra and the long
+/* Parses -h, -d SECONDS, -f FILE, --no-cache, the short options in extra and the long
  * ones in longopts (NULL: none; each one's val is passed to on_opt). Prints
  * usage to stdout for -h, and to stderr after any error. Stray arguments
  * are errors. */
@@ -42,11 +43,12 @@ enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, cons
 /* Parses arg as an integer in [min, max]; what names it in the error. */
 int tool_parse_long(const char *arg, long min, long max, const char *what, long *out);
 
-/* Compiles the BPF text (the file at path when path is non-NULL, else the
+/* Compiles the BPF text (the file opts->bpf_file when set, else the
  * embedded text called name) with cflags, then auto-attaches its bcc-named
- * functions. On failure prints the message and frees the tracer. */
-int tool_open(struct tracer **out, const char *path, const char *embedded, const char *name,
-	      const char *const *cflags, size_t ncflags);
+ * functions. With BCC_C_VERBOSE set, says whether the compile cache served
+ * it. On failure prints the message and frees the tracer. */
+int tool_open(struct tracer **out, const struct tool_opts *opts, const char *embedded,
+	      const char *name, const char *const *cflags, size_t ncflags);
 
 /* Prints tracer__errmsg(t) and returns err. */
 int tool_fail(struct tracer *t, int err);

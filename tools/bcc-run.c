@@ -38,7 +38,7 @@
 static const char usage[] =
 	"Usage: bcc-run FILE.bpf.c [-u|-U BINARY:SYMBOL:FN] [-k|-K FUNC:FN]\n"
 	"               [-t CATEGORY:EVENT:FN] [-p PID] [-D NAME[=VALUE]] [-d SECONDS]\n"
-	"               [--json] [--watch]\n"
+	"               [--json] [--watch] [--no-cache]\n"
 	"       bcc-run --features\n"
 	"Compile a BPF text, attach it and print what it sends.\n"
 	"Functions named kprobe__X, kretprobe__X, tracepoint__CAT__EVENT (TRACEPOINT_PROBE),\n"
@@ -58,6 +58,7 @@ static const char usage[] =
 	"  --watch              when FILE is saved, recompile and reattach; a text that\n"
 	"                       does not compile leaves the previous one running\n"
 	"  --features           what this host can do, with reasons, then exit\n"
+	"  --no-cache           compile even when the compile cache has the program\n"
 	"Prints bpf_trace_printk() messages as TIME(s) COMM PID MESSAGE, each event of a\n"
 	"BPF_PERF_OUTPUT or BPF_RINGBUF_OUTPUT table as name=value pairs, and at exit\n"
 	"every BPF_HASH and BPF_ARRAY, and every BPF_HISTOGRAM as a log2 histogram.\n"
@@ -81,6 +82,7 @@ static struct env {
 	bool json;
 	bool watch;
 	bool features;
+	int no_cache;
 } env;
 
 /* One BPF_PERF_OUTPUT/BPF_RINGBUF_OUTPUT table and how to decode it. */
@@ -279,7 +281,7 @@ static int session_compile(struct session *s, const char *path, char *text)
 	if (!s->t)
 		return -ENOMEM;
 	err = tracer__compile(s->t, &(struct tracer_src){ .text = text, .name = path,
-				.cflags = cflags, .ncflags = env.ndefines });
+				.cflags = cflags, .ncflags = env.ndefines, .no_cache = env.no_cache });
 	if (!err)
 		find_hists(s);
 	return err;
@@ -659,6 +661,7 @@ int main(int argc, char **argv)
 	r = tool_parse(argc, argv, usage, "u:U:k:K:t:p:D:", longopts, parse_opt, NULL, &opts);
 	if (r != TOOL_RUN)
 		return r == TOOL_HELP ? 0 : 2;
+	env.no_cache = opts.no_cache;
 	if (env.features) {
 		feature_report(stdout);
 		return 0;

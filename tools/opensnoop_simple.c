@@ -34,7 +34,7 @@ struct data_t {
 };
 
 static const char usage[] =
-	"Usage: opensnoop_simple [-p PID] [-x] [-T] [-n NAME] [--probe KIND] [-d SECONDS] [-f FILE]\n"
+	"Usage: opensnoop_simple [-p PID] [-x] [-T] [-n NAME] [--probe KIND] [-d SECONDS] [-f FILE] [--no-cache]\n"
 	"Trace file opens: PID, command, file descriptor, errno, path.\n"
 	"  -p PID        only this process\n"
 	"  -x            only failed opens\n"
@@ -43,6 +43,7 @@ static const char usage[] =
 	"  --probe KIND  kfunc, kprobe or tracepoint (default: the first the kernel runs)\n"
 	"  -d SECONDS    stop after SECONDS (default: 10)\n"
 	"  -f FILE       use this BPF text instead of the built-in one\n"
+	"  --no-cache    compile even when the compile cache has it\n"
 	"Examples:\n"
 	"  sudo ./build/bin/opensnoop_simple\n"
 	"  sudo ./build/bin/opensnoop_simple -x -n cat -d 60\n"
@@ -172,7 +173,7 @@ int main(int argc, char **argv)
 	if (env.failed_only)
 		cflags[ncflags++] = "-DFAILED_ONLY";
 
-	err = tool_open(&t, opts.bpf_file, bpf_text_opensnoop_simple,
+	err = tool_open(&t, &opts, bpf_text_opensnoop_simple,
 			"bpf_text/opensnoop_simple.bpf.c", cflags, ncflags);
 	if (err)
 		goto cleanup;

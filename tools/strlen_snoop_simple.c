@@ -7,11 +7,12 @@
 extern const char bpf_text_strlen_snoop_simple[];
 
 static const char usage[] =
-	"Usage: strlen_snoop_simple [-p PID] [-d SECONDS] [-f FILE]\n"
+	"Usage: strlen_snoop_simple [-p PID] [-d SECONDS] [-f FILE] [--no-cache]\n"
 	"Trace calls to libc's strlen() in every process (or one).\n"
 	"  -p PID      trace only this process\n"
 	"  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 	"  -f FILE     use this BPF text instead of the built-in one\n"
+	"  --no-cache  compile even when the compile cache has it\n"
 	"Examples:\n"
 	"  sudo ./build/bin/strlen_snoop_simple          # then run ls elsewhere\n"
 	"  sudo ./build/bin/strlen_snoop_simple -p 1234 -d 5\n";
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
 	r = tool_parse(argc, argv, usage, "p:", NULL, parse_opt, NULL, &opts);
 	if (r != TOOL_RUN)
 		return r == TOOL_HELP ? 0 : 2;
-	err = tool_open(&t, opts.bpf_file, bpf_text_strlen_snoop_simple,
+	err = tool_open(&t, &opts, bpf_text_strlen_snoop_simple,
 			"bpf_text/strlen_snoop_simple.bpf.c", NULL, 0);
 	if (err)
 		goto cleanup;

@@ -34,10 +34,11 @@ int main(int argc, char **argv)
 {
 	static const struct tool_desc desc = {
 		.name = "tcpv4connect",
-		.usage = "Usage: tcpv4connect [-d SECONDS] [-f FILE]\n"
+		.usage = "Usage: tcpv4connect [-d SECONDS] [-f FILE] [--no-cache]\n"
 			 "Trace successful IPv4 TCP connects: process, source, destination, port.\n"
 			 "  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 			 "  -f FILE     use this BPF text instead of the built-in one\n"
+			 "  --no-cache  compile even when the compile cache has it\n"
 			 "Needs kprobes (try it in the kernel lab: make lab).\n"
 			 "Examples:\n"
 			 "  sudo ./build/bin/tcpv4connect\n"

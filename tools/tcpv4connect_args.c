@@ -8,10 +8,11 @@ int main(int argc, char **argv)
 {
 	static const struct tool_desc desc = {
 		.name = "tcpv4connect_args",
-		.usage = "Usage: tcpv4connect_args [-d SECONDS] [-f FILE]\n"
+		.usage = "Usage: tcpv4connect_args [-d SECONDS] [-f FILE] [--no-cache]\n"
 			 "Trace IPv4 TCP connects, reading tcp_v4_connect()'s addr_len argument.\n"
 			 "  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 			 "  -f FILE     use this BPF text instead of the built-in one\n"
+			 "  --no-cache  compile even when the compile cache has it\n"
 			 "Needs kprobes (try it in the kernel lab: make lab).\n"
 			 "Examples:\n"
 			 "  sudo ./build/bin/tcpv4connect_args        # addr_len=16 for IPv4\n"

@@ -8,10 +8,11 @@ int main(int argc, char **argv)
 {
 	static const struct tool_desc desc = {
 		.name = "tcpv4connect_simple",
-		.usage = "Usage: tcpv4connect_simple [-d SECONDS] [-f FILE]\n"
+		.usage = "Usage: tcpv4connect_simple [-d SECONDS] [-f FILE] [--no-cache]\n"
 			 "Trace IPv4 TCP connects: tcp_v4_connect() entry and return value.\n"
 			 "  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 			 "  -f FILE     use this BPF text instead of the built-in one\n"
+			 "  --no-cache  compile even when the compile cache has it\n"
 			 "Needs kprobes (try it in the kernel lab: make lab).\n"
 			 "Examples:\n"
 			 "  sudo ./build/bin/tcpv4connect_simple       # then: wget example.com\n"

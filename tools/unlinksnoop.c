@@ -7,10 +7,11 @@ int main(int argc, char **argv)
 {
 	static const struct tool_desc desc = {
 		.name = "unlinksnoop",
-		.usage = "Usage: unlinksnoop [-d SECONDS] [-f FILE]\n"
+		.usage = "Usage: unlinksnoop [-d SECONDS] [-f FILE] [--no-cache]\n"
 			 "Trace do_unlinkat(): the file each process removes, and the result.\n"
 			 "  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 			 "  -f FILE     use this BPF text instead of the built-in one\n"
+			 "  --no-cache  compile even when the compile cache has it\n"
 			 "Needs kprobes (try it in the kernel lab: make lab).\n"
 			 "Examples:\n"
 			 "  sudo ./build/bin/unlinksnoop      # then: touch x; rm x\n"

@@ -11,12 +11,13 @@
 extern const char bpf_text_uprobe_simple[];
 
 static const char usage[] =
-	"Usage: uprobe_simple [-b BINARY] [-p PID] [-d SECONDS] [-f FILE]\n"
+	"Usage: uprobe_simple [-b BINARY] [-p PID] [-d SECONDS] [-f FILE] [--no-cache]\n"
 	"Trace func() in BINARY: print its argument and its return value.\n"
 	"  -b BINARY   program to trace (default: target-sample beside this tool)\n"
 	"  -p PID      trace only this process\n"
 	"  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 	"  -f FILE     use this BPF text instead of the built-in one\n"
+	"  --no-cache  compile even when the compile cache has it\n"
 	"Examples:\n"
 	"  ./build/bin/target-sample &   # the tutorial's target\n"
 	"  sudo ./build/bin/uprobe_simple\n"
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
 		env.binary = binary;
 	}
 
-	err = tool_open(&t, opts.bpf_file, bpf_text_uprobe_simple, "bpf_text/uprobe_simple.bpf.c",
+	err = tool_open(&t, &opts, bpf_text_uprobe_simple, "bpf_text/uprobe_simple.bpf.c",
 			NULL, 0);
 	if (err)
 		goto cleanup;
