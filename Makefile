@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup demo check unit live lab clean
+.PHONY: all setup demo check unit live lab bench clean
 
 all:
 	@cmake -S . -B $(BUILD) >/dev/null
@@ -25,6 +25,9 @@ live: setup all
 
 lab: setup all
 	@cd $(BUILD) && ctest --output-on-failure -L lab
+
+bench: setup all
+	@/usr/bin/python3 bench/run.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -58,7 +58,7 @@ static int attach_kprobe(struct tracer *t, const char *fn_name, const char *func
 	err = check_feature(t, feature_kprobes, probe_kind_str(kind), fn_name, where);
 	if (err)
 		return err;
-	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_KPROBE);
+	fd = tracer__load(t, fn_name, BPF_PROG_TYPE_KPROBE);
 	if (fd < 0)
 		return fd;
 	err = probe_names_event(kind, func, 0, 0, ev_name, sizeof(ev_name));
@@ -144,7 +144,7 @@ int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
 	err = check_feature(t, feature_uprobes, what, u->fn_name, where);
 	if (err)
 		return err;
-	fd = tracer_load(t, u->fn_name, BPF_PROG_TYPE_KPROBE);
+	fd = tracer__load(t, u->fn_name, BPF_PROG_TYPE_KPROBE);
 	if (fd < 0)
 		return fd;
 	err = probe_names_event(kind, path, offset, pid, ev_name, sizeof(ev_name));
@@ -208,7 +208,7 @@ int tracer__attach_tracepoint(struct tracer *t, const char *fn_name, const char 
 				    close[0] ? "close names: " : "see available_events in tracefs",
 				    close);
 	}
-	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_TRACEPOINT);
+	fd = tracer__load(t, fn_name, BPF_PROG_TYPE_TRACEPOINT);
 	if (fd < 0)
 		return fd;
 	pfd = QUIET(bpf_attach_tracepoint(fd, category, event));
@@ -224,7 +224,7 @@ int tracer__attach_raw_tracepoint(struct tracer *t, const char *fn_name, const c
 {
 	int fd, lfd, err;
 
-	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	fd = tracer__load(t, fn_name, BPF_PROG_TYPE_RAW_TRACEPOINT);
 	if (fd < 0)
 		return fd;
 	lfd = QUIET(bpf_attach_raw_tracepoint(fd, tp));
@@ -251,7 +251,7 @@ int tracer__attach_kfunc(struct tracer *t, const char *fn_name)
 	err = check_feature(t, feature_kfunc, probe_kind_str(kind), fn_name, where);
 	if (err)
 		return err;
-	fd = tracer_load(t, fn_name, BPF_PROG_TYPE_TRACING);
+	fd = tracer__load(t, fn_name, BPF_PROG_TYPE_TRACING);
 	if (fd < 0)
 		return fd;
 	lfd = QUIET(bpf_attach_kfunc(fd));

@@ -168,7 +168,7 @@ static int load_failed(struct tracer *t, const char *fn_name, int err, const cha
 			    strerror(err), tail[0] ? "; end of the verifier's log:\n" : "", tail);
 }
 
-int tracer_load(struct tracer *t, const char *fn_name, int prog_type)
+int tracer__load(struct tracer *t, const char *fn_name, int prog_type)
 {
 	const struct image_func *f;
 	struct tracer_prog *progs;

@@ -37,6 +37,11 @@ int tracer__compile(struct tracer *t, const struct tracer_src *src);
 /* Whether tracer__compile() took the program from the cache. */
 int tracer__from_cache(const struct tracer *t);
 
+/* Loads function fn_name as prog_type (enum bpf_prog_type) without
+ * attaching it, once: later calls return the same fd, owned by the tracer.
+ * Returns the fd or a negative errno. The attach calls below load for you. */
+int tracer__load(struct tracer *t, const char *fn_name, int prog_type);
+
 /* Attaches every function whose name asks for it, as bcc does when a BPF
  * object is created: kprobe__X, kretprobe__X (sys_X names get this
  * kernel's syscall prefix), tracepoint__CAT__EVENT, raw_tracepoint__X,

@@ -38,10 +38,6 @@ struct tracer {
 	char *err;
 };
 
-/* Loads fn_name as prog_type once (later calls return the same fd).
- * Returns the fd or a negative errno. */
-int tracer_load(struct tracer *t, const char *fn_name, int prog_type);
-
 /* Records an attached probe; on failure the fd is closed. */
 int tracer_add_link(struct tracer *t, enum probe_kind kind, const char *ev_name, int fd);
 
