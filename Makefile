@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup demo check unit live lab bench clean
+.PHONY: all setup demo check unit live lab reliability fuzz bench clean
 
 all:
 	@cmake -S . -B $(BUILD) >/dev/null
@@ -25,6 +25,12 @@ live: setup all
 
 lab: setup all
 	@cd $(BUILD) && ctest --output-on-failure -L lab
+
+reliability: setup all
+	@cd $(BUILD) && ctest --output-on-failure -L reliability
+
+fuzz: setup
+	@FUZZ_MERGE=1 tests/fuzz/run $${FUZZ_SECONDS:-300}
 
 bench: setup all
 	@/usr/bin/python3 bench/run.py $(BUILD)

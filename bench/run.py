@@ -11,6 +11,7 @@ consumer and of Python's, at 8 and 64 pages per CPU.
 Usage: run.py BUILD_DIR"""
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -87,14 +88,13 @@ def startup():
                  py[1], cold[1], warm[1], py[1] / warm[1]), flush=True)
 
 
-def consume(cmd):
+def consume(cmd, target):
     """Runs a consumer and the producer; returns (received, lost, seconds, producer rate)."""
     c = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     if c.stdout.readline().strip() != "ready":
         sys.exit("consumer did not start: " + " ".join(cmd))
     t0 = time.perf_counter()
-    subprocess.run([os.path.join(BIN, "target-sample"), "-i", "0", "-n", str(COUNT)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([target, "-i", "0", "-n", str(COUNT)], check=True, stdout=subprocess.DEVNULL)
     produced_in = time.perf_counter() - t0
     out = c.stdout.read().split()
     c.wait()
@@ -104,7 +104,9 @@ def consume(cmd):
 
 def throughput():
     text = os.path.join(TOP, "bench", "throughput.bpf.c")
-    target = os.path.join(BIN, "target-sample")
+    # a private copy: no other target-sample on the host fires the probe
+    target = os.path.join(BUILD, "bench", "target-sample.bench")
+    shutil.copy(os.path.join(BIN, "target-sample"), target)
     print("\n## Perf buffer throughput: %d uprobe events, produced as fast as possible\n" % COUNT)
     print("| pages | consumer | produced/s | received | lost | delivered/s | delivered/s vs Py |")
     print("|---|---|---|---|---|---|---|")
@@ -113,7 +115,7 @@ def throughput():
         for who, cmd in (("Python bcc", PEER + ["consume", text, target, str(pages), str(COUNT)]),
                          ("bcc-c", [os.path.join(BENCH, "perf_consumer"), text, target,
                                     str(pages), str(COUNT)])):
-            rows[who] = consume(cmd)
+            rows[who] = consume(cmd, target)
         py_rate = rows["Python bcc"][0] / max(rows["Python bcc"][2], 1e-9)
         for who, (received, lost, seconds, rate) in rows.items():
             delivered = received / max(seconds, 1e-9)

@@ -68,6 +68,8 @@ static int attach_kprobe(struct tracer *t, const char *fn_name, const char *func
 				      offset, 0));
 	if (pfd < 0) {
 		err = errno ? -errno : -EINVAL;
+		/* libbcc's fallback may have left an entry in kprobe_events */
+		QUIET(bpf_detach_kprobe(ev_name));
 		if (ksyms_exists(func) == 0) {
 			char close[1024];
 
@@ -112,6 +114,18 @@ static int resolve_uprobe(struct tracer *t, const struct tracer_uprobe *u, const
 	if (err)
 		return tracer__fail(t, err, "cannot attach %s '%s' to '%s': %s", what,
 				    u->fn_name, u->binary, strerror(-err));
+	if (u->pid > 0) {
+		/* bcc would attach anyway, to a probe that can never fire */
+		err = uprobe_target_mapped(path, u->pid);
+		if (err == -ESRCH)
+			return tracer__fail(t, err, "cannot attach %s '%s': no process %d", what,
+					    u->fn_name, (int)u->pid);
+		if (err == 0)
+			return tracer__fail(t, -ENOENT, "cannot attach %s '%s': process %d has not "
+					    "loaded '%s', so the probe could never fire; check the "
+					    "pid, or name the library the process uses", what,
+					    u->fn_name, (int)u->pid, path);
+	}
 	if (!u->symbol) {
 		*offset = u->addr;
 		return 0;
@@ -154,12 +168,19 @@ int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
 				      ev_name, path, offset, pid, 0));
 	if (pfd < 0) {
 		err = errno ? -errno : -EINVAL;
+		/* libbcc's fallback may have left an entry in uprobe_events */
+		QUIET(bpf_detach_uprobe(ev_name));
 		if (err == -ESRCH)
 			return tracer__fail(t, err, "cannot attach %s '%s': no process %d",
 					    what, u->fn_name, (int)pid);
+		if (!u->symbol)
+			return tracer__fail(t, err, "cannot attach %s '%s' at offset 0x%llx of '%s': "
+					    "%s (is the offset inside the file's code?)", what,
+					    u->fn_name, (unsigned long long)offset, path,
+					    strerror(-err));
 		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s' (offset 0x%llx): %s",
-				    what, u->fn_name, u->symbol ? u->symbol : "address", path,
-				    (unsigned long long)offset, strerror(-err));
+				    what, u->fn_name, u->symbol, path, (unsigned long long)offset,
+				    strerror(-err));
 	}
 	return tracer_add_link(t, kind, ev_name, pfd);
 }

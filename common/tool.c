@@ -96,23 +96,37 @@ enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, cons
 	return TOOL_RUN;
 }
 
-static int read_file(const char *path, char **out)
+int tool_read_text(const char *path, char **out)
 {
 	FILE *f = fopen(path, "re");
 	char *buf = NULL;
-	size_t len = 0;
-	int err = 0;
+	size_t cap = 0;
+	ssize_t n;
 
-	if (!f)
-		return -errno;
-	if (getdelim(&buf, &len, '\0', f) < 0 && ferror(f))
-		err = -EIO;
-	if (!buf && !err)
-		buf = strdup("");
-	fclose(f);
-	if (err || !buf) {
+	if (!f) {
+		int err = -errno;
+
+		log_error("cannot read BPF text '%s': %s", path, strerror(-err));
+		return err;
+	}
+	n = getdelim(&buf, &cap, '\0', f);
+	if (n >= 0 && !feof(f)) {
+		/* a NUL before the end: a binary file, which clang would only
+		 * answer with pages of nonsense */
+		log_error("'%s' is not a BPF text: it holds NUL bytes (a binary file?); give "
+			  "the .bpf.c source", path);
+		fclose(f);
 		free(buf);
-		return err ? err : -ENOMEM;
+		return -EINVAL;
+	}
+	fclose(f);
+	if (n < 0) {
+		free(buf);
+		buf = strdup("");
+	}
+	if (!buf) {
+		log_error("out of memory");
+		return -ENOMEM;
 	}
 	*out = buf;
 	return 0;
@@ -135,11 +149,9 @@ int tool_open(struct tracer **out, const struct tool_opts *opts, const char *emb
 	int err;
 
 	if (path) {
-		err = read_file(path, &text);
-		if (err) {
-			log_error("cannot read BPF text '%s': %s", path, strerror(-err));
+		err = tool_read_text(path, &text);
+		if (err)
 			return err;
-		}
 		src.text = text;
 		src.name = path;
 	}

@@ -50,6 +50,11 @@ int tool_parse_long(const char *arg, long min, long max, const char *what, long 
 int tool_open(struct tracer **out, const struct tool_opts *opts, const char *embedded,
 	      const char *name, const char *const *cflags, size_t ncflags);
 
+/* Reads the BPF text at path into *out (malloc'd). Refuses a binary file
+ * (one holding NUL bytes). Prints why and returns a negative errno on
+ * failure. */
+int tool_read_text(const char *path, char **out);
+
 /* Prints tracer__errmsg(t) and returns err. */
 int tool_fail(struct tracer *t, int err);
 

@@ -110,12 +110,18 @@ static int compile_text(struct tracer *t, const struct tracer_src *src)
 
 int tracer__compile(struct tracer *t, const struct tracer_src *src)
 {
+	struct feature priv;
 	char *key = NULL;
 	int err;
 
 	t->name = strdup(src->name ? src->name : "BPF text");
 	if (!t->name)
 		return -ENOMEM;
+	/* libbcc creates the maps while compiling: without privileges it
+	 * fails with nothing a user can act on */
+	feature_privileges(&priv);
+	if (!priv.ok)
+		return tracer__fail(t, -EPERM, "cannot load '%s': %s", t->name, priv.detail);
 	if (!src->no_cache && !getenv("BCC_C_NO_CACHE"))
 		key = cache_key(src->text, src->cflags, src->ncflags);
 	/* a hit whose maps cannot be made again falls back to compiling */

@@ -4,6 +4,8 @@
 #include <bcc/bcc_proc.h>
 #include <bcc/bcc_syms.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,4 +48,28 @@ int uprobe_target_symbol(const char *path, const char *sym, pid_t pid, uint64_t 
 	*offset = s.offset;
 	bcc_procutils_free(s.module);
 	return 0;
+}
+
+int uprobe_target_mapped(const char *path, pid_t pid)
+{
+	char maps[64], real[PATH_MAX], line[PATH_MAX + 128];
+	int found = 0;
+	FILE *f;
+
+	if (!realpath(path, real))
+		return -errno;
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)pid);
+	f = fopen(maps, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, '/');
+
+		if (name) {
+			name[strcspn(name, "\n")] = '\0';
+			found = !strcmp(name, real);
+		}
+	}
+	fclose(f);
+	return found;
 }

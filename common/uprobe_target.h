@@ -15,6 +15,10 @@
  * Returns 0, -ENOENT when nothing matches, -ENAMETOOLONG. */
 int uprobe_target_resolve(const char *name, pid_t pid, char *path, size_t len);
 
+/* Whether process pid maps the file at path (compared by real path).
+ * Returns 1, 0, or a negative errno (-ESRCH: no such process). */
+int uprobe_target_mapped(const char *path, pid_t pid);
+
 /* Offset of symbol sym in the ELF file at path, for bpf_attach_uprobe.
  * Returns 0, -ENOEXEC when path is not an ELF executable or library,
  * -ENOENT when sym is not found in it. */

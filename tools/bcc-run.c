@@ -444,37 +444,14 @@ static void print_tables(struct session *s)
 	}
 }
 
-static int read_text(const char *path, char **out)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
-
-	if (!f)
-		return -errno;
-	n = getdelim(&buf, &len, '\0', f);
-	fclose(f);
-	if (n < 0) {
-		free(buf);
-		buf = strdup("");
-		if (!buf)
-			return -ENOMEM;
-	}
-	*out = buf;
-	return 0;
-}
-
 /* Starts a session from the file; prints why not on failure. */
 static int session_start(struct session *s, const char *path)
 {
 	char *text;
-	int err = read_text(path, &text);
+	int err = tool_read_text(path, &text);
 
-	if (err) {
-		log_error("cannot read BPF text '%s': %s", path, strerror(-err));
+	if (err)
 		return err;
-	}
 	err = session_compile(s, path, text);
 	if (!err)
 		err = session_attach(s);
@@ -492,11 +469,10 @@ static void session_reload(struct session *s, const char *path)
 {
 	struct session next;
 	char *text;
-	int err = read_text(path, &text);
+	int err = tool_read_text(path, &text);
 
 	if (err) {
-		log_error("cannot read '%s' (%s); keeping the previous program", path,
-			  strerror(-err));
+		log_info("keeping the previous program running");
 		return;
 	}
 	if (!strcmp(text, s->text)) {

@@ -8,6 +8,8 @@ BIN=$(realpath "$1") HELPERS=$(realpath "$2")
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 ATTACH_TIMEOUT=${ATTACH_TIMEOUT:-300} # bcc compiles ~15x slower under TCG
+# the host's cache is read-only here: keep one in the guest's /tmp
+export BCC_C_CACHE_DIR=/tmp/bcc-c-cache
 
 result() { # result NAME: PASS unless a check failed since the last result
 	if [ "$fail" = 0 ]; then echo "LAB-RESULT $1 PASS"; else echo "LAB-RESULT $1 FAIL"; fi
@@ -169,6 +171,28 @@ if start bccrun bcc-run "$EXAMPLES/kprobe_unlink.bpf.c"; then
 	grep -qE " (rm|<\.\.\.>) +$p +unlink $victim$" "$work/bccrun" || note_fail "no 'unlink $victim' line"
 fi
 result bcc_run_kprobe
+
+# --- stops at random moments, by every signal, leave no kprobe behind (the
+# texts are cached by now, so most stops come after attaching)
+sigs=(INT TERM HUP KILL)
+for tool in tcpv4connect_simple unlinksnoop; do
+	for i in $(seq "${LAB_STOPS:-10}"); do
+		sig=${sigs[RANDOM % 4]}
+		"$BIN/$tool" > /dev/null 2> "$work/stop.err" &
+		pid=$!
+		sleep "$((RANDOM % 2)).$((RANDOM % 10))"
+		kill -s "$sig" $pid 2>/dev/null
+		wait $pid
+		status=$?
+		case $sig:$status in
+		KILL:137 | *:0 | INT:130 | TERM:143 | HUP:129) ;;
+		*) note_fail "$tool: SIG$sig: exit $status: $(head -3 "$work/stop.err")" ;;
+		esac
+	done
+	echo "$tool: ${LAB_STOPS:-10} stops"
+done
+check_clean "$before" "random stops of the kprobe tools"
+result kprobe_stops
 
 # --- nothing left behind by any of the above
 check_clean "$before" "the lab suite"
