@@ -45,7 +45,9 @@ check_clean "$before" "uprobe_simple after SIGINT"
 a=$!
 "$BIN/target-sample" -i 100 -n 40 > "$work/b" &
 b=$!
-"$BIN/uprobe_simple" -p $a -d 2 > "$work/trace2" 2>&1
+# -p needs the process to have exec'd target-sample: it prints its pid then
+for _ in $(seq 50); do [ -s "$work/a" ] && [ -s "$work/b" ] && break; sleep 0.1; done
+"$BIN/uprobe_simple" -p $a -d 2 > "$work/trace2" 2>&1 || note_fail "-p $a: exit $?: $(cat "$work/trace2")"
 grep -q " $a  *arg = " "$work/trace2" || note_fail "-p $a: no line of process $a"
 grep -q " $b  *arg = " "$work/trace2" && note_fail "-p $a: saw process $b"
 wait $a $b
