@@ -357,15 +357,19 @@ static void print_value(struct tracer *t, const char *table, const char *desc, c
 			return;
 		}
 	}
+	/* libbcc's pretty-printer needs the compiler: on a cache hit, hex */
 	if ((key ? tracer__key_str(t, table, v, buf, sizeof(buf)) :
-		   tracer__leaf_str(t, table, v, buf, sizeof(buf))) == 0) {
-		if (env.json)
-			json_string(stdout, buf, sizeof(buf));
-		else
-			fputs(buf, stdout);
-	} else {
-		printf("\"?\"");
+		   tracer__leaf_str(t, table, v, buf, sizeof(buf))) != 0) {
+		size_t n = 0;
+
+		n += snprintf(buf, sizeof(buf), "0x");
+		for (size_t i = 0; i < size && n + 3 < sizeof(buf); i++)
+			n += snprintf(buf + n, sizeof(buf) - n, "%02x", ((const unsigned char *)v)[i]);
 	}
+	if (env.json)
+		json_string(stdout, buf, sizeof(buf));
+	else
+		fputs(buf, stdout);
 }
 
 static void print_hist(struct session *s, const struct tracer_table *tab)
