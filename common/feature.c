@@ -104,6 +104,23 @@ static const struct bpf_insn return_zero[] = {
 	{ .code = BPF_JMP | BPF_EXIT },
 };
 
+/* Loads "return 0" as prog_type; returns the fd or a negative errno. */
+static int load_minimal(enum bpf_prog_type type, enum bpf_attach_type expected, int btf_id)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.expected_attach_type = expected;
+	attr.attach_btf_id = btf_id;
+	attr.insns = (unsigned long)return_zero;
+	attr.insn_cnt = sizeof(return_zero) / sizeof(return_zero[0]);
+	attr.license = (unsigned long)"GPL";
+	fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	return fd < 0 ? -errno : fd;
+}
+
 void feature_tracepoints(struct feature *f)
 {
 	const char *dir = tracefs_dir();
@@ -127,14 +144,9 @@ void feature_raw_tracepoints(struct feature *f)
 	union bpf_attr attr;
 	int prog_fd, link_fd, err;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-	attr.insns = (unsigned long)return_zero;
-	attr.insn_cnt = sizeof(return_zero) / sizeof(return_zero[0]);
-	attr.license = (unsigned long)"GPL";
-	prog_fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	prog_fd = load_minimal(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0);
 	if (prog_fd < 0) {
-		err = errno;
+		err = -prog_fd;
 		set(f, false, "the kernel refused a minimal raw tracepoint program: %s (%s)",
 		    strerror(err), strerrorname_np(err));
 		return;
@@ -213,16 +225,9 @@ void feature_kfunc(struct feature *f)
 		return;
 	}
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_TRACING;
-	attr.expected_attach_type = BPF_TRACE_FENTRY;
-	attr.attach_btf_id = id;
-	attr.insns = (unsigned long)return_zero;
-	attr.insn_cnt = sizeof(return_zero) / sizeof(return_zero[0]);
-	attr.license = (unsigned long)"GPL";
-	prog_fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	prog_fd = load_minimal(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, id);
 	if (prog_fd < 0) {
-		err = errno;
+		err = -prog_fd;
 		set(f, false, "the kernel refused to load a minimal fentry program on %s: %s (%s)%s",
 		    target, strerror(err), strerrorname_np(err),
 		    err == EPERM ? "; tracing programs are not permitted here (not root, "

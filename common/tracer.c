@@ -303,8 +303,9 @@ const char *tracer__leaf_desc(struct tracer *t, const char *table)
 	return i < 0 ? NULL : t->img.tables[i].leaf_desc;
 }
 
-int tracer__key_str(struct tracer *t, const char *table, const void *key, char *buf,
-		    size_t len)
+/* libbcc's text for a key (or a leaf) of table: only with the compiler */
+static int entry_str(struct tracer *t, const char *table, const void *data, char *buf,
+		     size_t len, bool leaf)
 {
 	int i = table_index(t, table);
 
@@ -312,19 +313,20 @@ int tracer__key_str(struct tracer *t, const char *table, const void *key, char *
 		return i;
 	if (!t->mod)
 		return -ENOTSUP;
-	return t->cc->table_key_snprintf(t->mod, (size_t)i, buf, len, key) ? -EINVAL : 0;
+	return (leaf ? t->cc->table_leaf_snprintf : t->cc->table_key_snprintf)(
+		       t->mod, (size_t)i, buf, len, data) ? -EINVAL : 0;
+}
+
+int tracer__key_str(struct tracer *t, const char *table, const void *key, char *buf,
+		    size_t len)
+{
+	return entry_str(t, table, key, buf, len, false);
 }
 
 int tracer__leaf_str(struct tracer *t, const char *table, const void *leaf, char *buf,
 		     size_t len)
 {
-	int i = table_index(t, table);
-
-	if (i < 0)
-		return i;
-	if (!t->mod)
-		return -ENOTSUP;
-	return t->cc->table_leaf_snprintf(t->mod, (size_t)i, buf, len, leaf) ? -EINVAL : 0;
+	return entry_str(t, table, leaf, buf, len, true);
 }
 
 size_t tracer__num_links(const struct tracer *t)
