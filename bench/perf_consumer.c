@@ -3,7 +3,9 @@
  * the perf buffer with PAGES pages per CPU until COUNT events were
  * received or lost (or 3 s pass without any), and prints
  * "received N lost M seconds S", S from the first event to the last.
- * Usage: perf_consumer TEXT BINARY PAGES COUNT */
+ * BINARY "-": no uprobe, the text attaches itself (a tracepoint); CFLAGS
+ * are passed to the compile.
+ * Usage: perf_consumer TEXT BINARY PAGES COUNT [CFLAG...] */
 #include "log.h"
 #include "perf_buf.h"
 #include "tool.h"
@@ -37,17 +39,19 @@ int main(int argc, char **argv)
 	double start = 0, last = 0;
 	int err;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: perf_consumer TEXT BINARY PAGES COUNT\n");
+	if (argc < 5) {
+		fprintf(stderr, "usage: perf_consumer TEXT BINARY PAGES COUNT [CFLAG...]\n");
 		return 2;
 	}
 	tool_init("perf_consumer");
 	opts.bpf_file = argv[1];
-	err = tool_open(&t, &opts, NULL, argv[1], NULL, 0);
+	err = tool_open(&t, &opts, NULL, argv[1], (const char *const *)argv + 5,
+			(size_t)(argc - 5));
 	if (err)
 		return 1;
-	err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "on_func",
-		.binary = argv[2], .symbol = "func" });
+	if (strcmp(argv[2], "-"))
+		err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "on_func",
+			.binary = argv[2], .symbol = "func" });
 	if (!err)
 		err = perf_buf__open(t, "events", &(struct perf_buf_opts){
 			.page_cnt = (size_t)atoi(argv[3]), .sample = on_event }, &pb);

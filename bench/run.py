@@ -102,6 +102,50 @@ def consume(cmd, target):
     return received, lost, seconds, COUNT / produced_in
 
 
+def consume_syscalls(cmd_for):
+    """The getppid() source: start the producer first (its pid goes into
+    the consumer's text), then the consumer, then let the producer go."""
+    prod = subprocess.Popen([os.path.join(BENCH, "syscall_load"), str(COUNT)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    pid = prod.stdout.readline().split()[1]
+    c = subprocess.Popen(cmd_for(pid), stdout=subprocess.PIPE, text=True)
+    if c.stdout.readline().strip() != "ready":
+        sys.exit("consumer did not start")
+    prod.stdin.write("go\n")
+    prod.stdin.flush()
+    rate = float(prod.stdout.readline().split()[1])
+    prod.wait()
+    out = c.stdout.read().split()
+    c.wait()
+    return int(out[1]), int(out[3]), float(out[5]), rate
+
+
+def throughput_row(pages, who, row, py_rate):
+    received, lost, seconds, rate = row
+    delivered = received / max(seconds, 1e-9)
+    print("| %d | %s | %.0f | %d | %d | %.0f | %.1fx |"
+          % (pages, who, rate, received, lost, delivered, delivered / py_rate), flush=True)
+
+
+def throughput_syscalls():
+    text = os.path.join(TOP, "bench", "throughput_tp.bpf.c")
+    print("\n## Perf buffer throughput: %d getppid() tracepoint events, as fast as possible\n"
+          % COUNT)
+    print("| pages | consumer | produced/s | received | lost | delivered/s | delivered/s vs Py |")
+    print("|---|---|---|---|---|---|---|")
+    for pages in (8, 64):
+        rows = {
+            "Python bcc": consume_syscalls(lambda pid: PEER + [
+                "consume", text, "-", str(pages), str(COUNT), "-DTGID=" + pid]),
+            "bcc-c": consume_syscalls(lambda pid: [
+                os.path.join(BENCH, "perf_consumer"), text, "-", str(pages), str(COUNT),
+                "-DTGID=" + pid]),
+        }
+        py_rate = rows["Python bcc"][0] / max(rows["Python bcc"][2], 1e-9)
+        for who, row in rows.items():
+            throughput_row(pages, who, row, py_rate)
+
+
 def throughput():
     text = os.path.join(TOP, "bench", "throughput.bpf.c")
     # a private copy: no other target-sample on the host fires the probe
@@ -117,10 +161,8 @@ def throughput():
                                     str(pages), str(COUNT)])):
             rows[who] = consume(cmd, target)
         py_rate = rows["Python bcc"][0] / max(rows["Python bcc"][2], 1e-9)
-        for who, (received, lost, seconds, rate) in rows.items():
-            delivered = received / max(seconds, 1e-9)
-            print("| %d | %s | %.0f | %d | %d | %.0f | %.1fx |"
-                  % (pages, who, rate, received, lost, delivered, delivered / py_rate), flush=True)
+        for who, row in rows.items():
+            throughput_row(pages, who, row, py_rate)
 
 
 def main():
@@ -130,6 +172,7 @@ def main():
              time.strftime("%Y-%m-%d")))
     startup()
     throughput()
+    throughput_syscalls()
 
 
 if __name__ == "__main__":

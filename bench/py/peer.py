@@ -7,7 +7,8 @@ each prints "ready" once attached.
   peer.py strlen_snoop_simple TEXT       attach to libc's strlen, exit
   peer.py opensnoop TEXT                 tracepoint mode + 64-page perf buffer, exit
   peer.py compile_load TEXT [CFLAG...]   compile and load every function, exit
-  peer.py consume TEXT BINARY PAGES COUNT  the throughput consumer
+  peer.py consume TEXT BINARY PAGES COUNT [CFLAG...]  the throughput consumer
+                                         (BINARY "-": the text attaches itself)
 """
 import sys
 import time
@@ -46,8 +47,9 @@ def main():
             b.load_func(name, BPF.TRACEPOINT if name.startswith(b"tracepoint__") else BPF.KPROBE)
     elif cmd == "consume":
         binary, pages, count = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-        b = BPF(text=text)
-        b.attach_uprobe(name=binary, sym="func", fn_name="on_func")
+        b = BPF(text=text, cflags=sys.argv[6:])
+        if binary != "-":
+            b.attach_uprobe(name=binary, sym="func", fn_name="on_func")
         stats = {"received": 0, "lost": 0, "first": 0.0, "last": 0.0}
 
         def on_event(cpu, data, size):
