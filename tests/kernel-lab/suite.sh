@@ -178,12 +178,20 @@ sigs=(INT TERM HUP KILL)
 for tool in tcpv4connect_simple unlinksnoop; do
 	for i in $(seq "${LAB_STOPS:-10}"); do
 		sig=${sigs[RANDOM % 4]}
+		delay=$((RANDOM % 2)).$((RANDOM % 10))
 		"$BIN/$tool" > /dev/null 2> "$work/stop.err" &
 		pid=$!
-		sleep "$((RANDOM % 2)).$((RANDOM % 10))"
+		sleep "$delay"
 		kill -s "$sig" $pid 2>/dev/null
-		wait $pid
+		# a tool that does not end is a failure to report, not a hang
+		for _ in $(seq 120); do kill -0 $pid 2>/dev/null || break; sleep 0.5; done
+		if kill -0 $pid 2>/dev/null; then
+			note_fail "$tool did not end 60 s after SIG$sig (sent at ${delay}s): wchan $(cat /proc/$pid/wchan 2>/dev/null); stack: $(tr '\n' ' ' < /proc/$pid/stack 2>/dev/null); stderr: $(head -3 "$work/stop.err")"
+			kill -9 $pid
+		fi
+		wait $pid 2>/dev/null
 		status=$?
+		echo "$tool: SIG$sig at ${delay}s: exit $status"
 		case $sig:$status in
 		KILL:137 | *:0 | INT:130 | TERM:143 | HUP:129) ;;
 		*) note_fail "$tool: SIG$sig: exit $status: $(head -3 "$work/stop.err")" ;;
