@@ -64,8 +64,12 @@ kill $target
 expect_fail "not root and without CAP_BPF\+CAP_PERFMON or CAP_SYS_ADMIN; run with sudo" -- \
 	setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
 	"$BIN/uprobe_simple" -d 1
+# a text nobody can read (the checkout may be private), so the run gets
+# as far as the privilege check
+mkdir -m 755 "$work/pub" && chmod 755 "$work"
+install -m 644 "$EX/hello_tracepoint.bpf.c" "$work/pub/hello.bpf.c"
 expect_fail "not root" -- setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
-	"$run" "$EX/hello_tracepoint.bpf.c" -d 1
+	"$run" "$work/pub/hello.bpf.c" -d 1
 
 # tracefs not mounted (in a mount namespace of its own)
 expect_fail "tracefs is not mounted; mount it" -- unshare -m sh -c \
