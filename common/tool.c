@@ -208,6 +208,22 @@ int tool_deadline_wait_ms(const struct tool_deadline *d, int max_ms)
 
 #define DRAIN_SECONDS 0.3
 
+int tool_trace_pipe_open(struct trace_pipe **tp)
+{
+	int err = trace_pipe__open(tp);
+
+	if (err == -ENOENT)
+		log_error("cannot read trace_pipe: tracefs is not mounted; mount it: "
+			  "mount -t tracefs nodev /sys/kernel/tracing");
+	else if (err == -EBUSY)
+		log_error("cannot open %s/trace_pipe: another program is reading it (another "
+			  "tracer, or a cat of trace_pipe); the kernel allows one reader: stop "
+			  "that one first", tracefs_dir());
+	else if (err)
+		log_error("cannot open %s/trace_pipe: %s", tracefs_dir(), strerror(-err));
+	return err;
+}
+
 int tool_trace_pipe_loop(long duration_s, const char *header,
 			 void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx)
 {
@@ -218,22 +234,9 @@ int tool_trace_pipe_loop(long duration_s, const char *header,
 	double drain_end;
 	int err, wait;
 
-	err = trace_pipe__open(&tp);
-	if (err == -ENOENT) {
-		log_error("cannot read trace_pipe: tracefs is not mounted; mount it: "
-			  "mount -t tracefs nodev /sys/kernel/tracing");
+	err = tool_trace_pipe_open(&tp);
+	if (err)
 		return err;
-	}
-	if (err == -EBUSY) {
-		log_error("cannot open %s/trace_pipe: another program is reading it (another "
-			  "tracer, or a cat of trace_pipe); the kernel allows one reader: stop "
-			  "that one first", tracefs_dir());
-		return err;
-	}
-	if (err) {
-		log_error("cannot open %s/trace_pipe: %s", tracefs_dir(), strerror(-err));
-		return err;
-	}
 	fputs(header, stdout);
 	tool_deadline_start(&deadline, duration_s);
 	while ((wait = tool_deadline_wait_ms(&deadline, 200)) >= 0) {
@@ -264,8 +267,6 @@ int tool_trace_pipe_loop(long duration_s, const char *header,
 	trace_pipe__free(tp);
 	return err;
 }
-
-const char tool_timed_header[] = TOOL_TIMED_HEADER;
 
 void tool_print_timed(const struct trace_fields *f, void *ctx)
 {

@@ -67,6 +67,10 @@ void tool_deadline_start(struct tool_deadline *d, long duration_s);
  * passed; -1 means stop now (deadline passed or a signal came). */
 int tool_deadline_wait_ms(const struct tool_deadline *d, int max_ms);
 
+/* Opens trace_pipe; on failure prints why (tracefs not mounted, another
+ * reader) and returns a negative errno. */
+int tool_trace_pipe_open(struct trace_pipe **tp);
+
 /* Opens trace_pipe, prints header, then reads until a signal or the
  * deadline, calling on_line for each message. Reports lost events on
  * stderr. Returns 0 or a negative errno (after printing why). */
@@ -91,7 +95,6 @@ int tool_run_trace_pipe(int argc, char **argv, const struct tool_desc *d);
 /* The tutorials' "TIME(s) COMM PID MESSAGE" output (bcc's %-18.9f %-16s
  * %-6d %s), leaving out this process's own lines. */
 #define TOOL_TIMED_HEADER "TIME(s)            COMM             PID    MESSAGE\n"
-extern const char tool_timed_header[];
 void tool_print_timed(const struct trace_fields *f, void *ctx);
 
 /* The kprobe tutorials' "PID COMM OUTPUT" output (%-6d %-12.12s %s). */

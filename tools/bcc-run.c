@@ -561,13 +561,9 @@ static int run(struct session *s, const char *path, long duration)
 		int slice = wait / 2 + 1;
 
 		if (s->printk && !tp) {
-			err = trace_pipe__open(&tp);
-			if (err) {
-				log_error("cannot open trace_pipe: %s (%s)", strerror(-err),
-					  err == -EBUSY ? "another program is reading it" :
-					  "is tracefs mounted?");
+			err = tool_trace_pipe_open(&tp);
+			if (err)
 				break;
-			}
 			if (!env.json)
 				fputs(TOOL_TIMED_HEADER, stdout);
 		}

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 		tool_fail(t, err);
 		goto cleanup;
 	}
-	err = tool_trace_pipe_loop(opts.duration, tool_timed_header, tool_print_timed, NULL);
+	err = tool_trace_pipe_loop(opts.duration, TOOL_TIMED_HEADER, tool_print_timed, NULL);
 cleanup:
 	tracer__free(t);
 	return err != 0;
