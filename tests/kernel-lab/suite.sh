@@ -179,8 +179,15 @@ for tool in tcpv4connect_simple unlinksnoop; do
 	for i in $(seq "${LAB_STOPS:-10}"); do
 		sig=${sigs[RANDOM % 4]}
 		delay=$((RANDOM % 2)).$((RANDOM % 10))
-		"$BIN/$tool" > /dev/null 2> "$work/stop.err" &
+		# a script's background jobs start with SIGINT ignored; a SIGINT sent
+		# before the tool installs its handler would be lost, so reset it
+		env --default-signal=INT,QUIT "$BIN/$tool" > /dev/null 2> "$work/stop.err" &
 		pid=$!
+		# start the clock once the tool itself runs (env has reset the signals)
+		for _ in $(seq 200); do
+			[ "$(readlink /proc/$pid/exe 2>/dev/null)" = "$(realpath "$BIN/$tool")" ] && break
+			sleep 0.01
+		done
 		sleep "$delay"
 		kill -s "$sig" $pid 2>/dev/null
 		# a tool that does not end is a failure to report, not a hang

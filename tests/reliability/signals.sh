@@ -32,9 +32,16 @@ for tool in "${tools[@]}"; do
 	for i in $(seq "$RUNS"); do
 		sig=${sigs[RANDOM % 4]}
 		delay=$(printf '0.%03d' $((RANDOM % 700)))
+		# a script's background jobs start with SIGINT ignored; a SIGINT sent
+		# before the tool installs its handler would be lost, so reset it
 		# shellcheck disable=SC2086
-		$BIN/$tool > /dev/null 2> "$work/err" &
+		env --default-signal=INT,QUIT $BIN/$tool > /dev/null 2> "$work/err" &
 		pid=$!
+		# start the clock once the tool itself runs (env has reset the signals)
+		for _ in $(seq 200); do
+			[ "$(readlink /proc/$pid/exe 2>/dev/null)" = "$(realpath "$BIN/${tool%% *}")" ] && break
+			sleep 0.01
+		done
 		sleep "$delay"
 		kill -s "$sig" $pid 2>/dev/null
 		wait $pid
