@@ -2,19 +2,16 @@
 #ifndef BCC_C_PERF_BUF_H
 #define BCC_C_PERF_BUF_H
 
+#include "perf_ring.h"
 #include "tracer.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* data is not aligned: copy it out with memcpy before reading fields. */
-typedef void (*perf_buf_sample_fn)(void *ctx, int cpu, const void *data, size_t size);
-typedef void (*perf_buf_lost_fn)(void *ctx, int cpu, uint64_t lost);
-
 struct perf_buf_opts {
-	size_t page_cnt;           /* pages per CPU ring, a power of two (bcc: 8) */
-	perf_buf_sample_fn sample; /* required */
-	perf_buf_lost_fn lost;     /* optional: losses are counted either way */
+	size_t page_cnt;            /* pages per CPU ring, a power of two (bcc: 8) */
+	perf_ring_sample_fn sample; /* required */
+	perf_ring_lost_fn lost;     /* optional: losses are counted either way */
 	void *ctx;
 };
 
@@ -26,9 +23,17 @@ struct perf_buf;
 int perf_buf__open(struct tracer *t, const char *table, const struct perf_buf_opts *opts,
 		   struct perf_buf **out);
 
-/* Waits up to timeout_ms for events and delivers them. Returns the number
- * of rings that had data, 0 on timeout, or a negative errno (-EINTR). */
+/* Waits up to timeout_ms for events and delivers them. A ring wakes the reader once a quarter full; rings
+ * below that are read at least every 50 ms, so an event waits at most
+ * that long, and this may return before timeout_ms with nothing.
+ * Returns the number of events delivered or reported lost, 0 if none,
+ * or a negative errno (-EINTR). */
 int perf_buf__poll(struct perf_buf *pb, int timeout_ms);
+
+/* Delivers everything every ring holds now, without waiting (before
+ * exiting, so nothing that arrived is left unread). Returns the number of
+ * events delivered or reported lost. */
+int perf_buf__consume(struct perf_buf *pb);
 
 /* Events delivered, and events the kernel reported lost, so far. */
 uint64_t perf_buf__received(const struct perf_buf *pb);

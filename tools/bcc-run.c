@@ -595,7 +595,7 @@ static int run(struct session *s, const char *path, long duration)
 	/* deliver what already arrived before the stop */
 	for (size_t i = 0; i < s->noutputs; i++) {
 		if (s->outputs[i].pb)
-			perf_buf__poll(s->outputs[i].pb, 0);
+			perf_buf__consume(s->outputs[i].pb);
 		else
 			ring_buf__poll(s->outputs[i].rb, 0);
 	}

@@ -197,6 +197,7 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	perf_buf__consume(pb); /* what arrived before the stop */
 	err = 0;
 	if (perf_buf__lost(pb))
 		log_info("%" PRIu64 " events lost in all, %" PRIu64 " received",

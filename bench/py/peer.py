@@ -10,6 +10,7 @@ each prints "ready" once attached.
   peer.py consume TEXT BINARY PAGES COUNT [CFLAG...]  the throughput consumer
                                          (BINARY "-": the text attaches itself)
 """
+import os
 import sys
 import time
 
@@ -58,7 +59,8 @@ def main():
         def on_lost(lost):
             stats["lost"] += lost
 
-        b["events"].open_perf_buffer(on_event, page_cnt=pages, lost_cb=on_lost)
+        b["events"].open_perf_buffer(on_event, page_cnt=pages, lost_cb=on_lost,
+                                     wakeup_events=int(os.environ.get("WAKEUP_EVENTS", "1")))
         print("ready", flush=True)
         while True:
             before = stats["received"] + stats["lost"]

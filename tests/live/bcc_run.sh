@@ -45,6 +45,15 @@ p=$(cat "$work/p2")
 grep -qE "^pid=$p uid=0 flags=-?[0-9]+ comm=cat fname=$path$" "$work/events" ||
 	note_fail "open_events: no 'pid=$p ... comm=cat fname=$path' event"
 
+# 2b. events still in the rings when the stop comes are printed: 50 opens,
+# fewer than wake the reader, then SIGINT at once (no 50 ms flush between)
+start burst "$EX/open_events.bpf.c"
+sh -c 'echo $$ > "$1"; for i in $(seq 50); do read -r x < "$2"; done' sh "$work/p2b" "$path"
+finish burst
+p=$(cat "$work/p2b")
+n=$(grep -cE "^pid=$p uid=0 flags=-?[0-9]+ comm=sh fname=$path$" "$work/burst")
+[ "$n" = 50 ] || note_fail "open_events: $n of the 50 opens before the stop were printed"
+
 # 3. the same as JSON lines
 start json "$EX/open_events.bpf.c" --json
 open_as "$work/p3" "$path"
