@@ -6,8 +6,10 @@ median of RUNS runs; bcc-c cold (--no-cache: clang every time) and warm
 (compile cache hit), Python bcc (which compiles every time). Texts that
 cannot attach here (kprobes) are timed compile+load.
 Throughput: target-sample calls func() COUNT times as fast as it can, a
-uprobe sends one perf event per call; delivered and lost events of the C
-consumer and of Python's, at 8 and 64 pages per CPU.
+uprobe sends one perf event per call; then getppid() calls send one, and
+BURST, tracepoint events each. Delivered and lost events of bcc-c's
+consumer and of Python's (bcc's default of a wakeup per event, and
+WAKEUP events per wakeup), at 8 and 64 pages per CPU.
 Usage: run.py BUILD_DIR"""
 import os
 import platform
@@ -19,6 +21,9 @@ import time
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 COUNT = int(os.environ.get("BENCH_EVENTS", "1000000"))
+WAKEUP = 64  # the batching a Python user can ask of bcc's open_perf_buffer()
+BURST = 4    # events per getppid() in one table: more than one CPU's syscalls make
+PACE = 100000  # getppid() calls a second in the paced table
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "build"))
 BIN, BENCH = os.path.join(BUILD, "bin"), os.path.join(BUILD, "bench")
@@ -51,20 +56,30 @@ def median(cmd):
 
 
 def startup_cases():
+    """(name, bcc-c command, Python peer command, the uprobe it places
+    first as (NAME, SYMBOL) or None)."""
     target = os.path.join(BIN, "target-sample")
     yield ("uprobe_simple", [os.path.join(BIN, "uprobe_simple"), "-d", "0"],
-           PEER + ["uprobe_simple", TEXT("uprobe_simple"), target])
+           PEER + ["uprobe_simple", TEXT("uprobe_simple"), target], (target, "func"))
     yield ("strlen_snoop_simple", [os.path.join(BIN, "strlen_snoop_simple"), "-d", "0"],
-           PEER + ["strlen_snoop_simple", TEXT("strlen_snoop_simple")])
+           PEER + ["strlen_snoop_simple", TEXT("strlen_snoop_simple")], ("c", "strlen"))
     yield ("opensnoop_simple (tracepoints)",
            [os.path.join(BIN, "opensnoop_simple"), "--probe", "tracepoint", "-d", "0"],
-           PEER + ["opensnoop", TEXT("opensnoop_simple")])
+           PEER + ["opensnoop", TEXT("opensnoop_simple")], None)
     for name, flags in (("tcpv4connect_simple", []), ("tcpv4connect_args", []),
                         ("tcpv4connect", []), ("unlinksnoop", []),
                         ("opensnoop_simple", ["-DPROBE_KPROBE", "-DOPENAT2"])):
         yield (name + " (compile+load)",
                [os.path.join(BENCH, "compile_load"), TEXT(name)] + flags,
-               PEER + ["compile_load", TEXT(name)] + flags)
+               PEER + ["compile_load", TEXT(name)] + flags, None)
+
+
+def uprobe_register_ms(uprobe):
+    """Milliseconds the kernel takes to register the first uprobe
+    (perf_event_open alone), in RUNS fresh processes like the tools'."""
+    return sorted(float(subprocess.run([os.path.join(BENCH, "uprobe_register")] + list(uprobe),
+                                       check=True, capture_output=True, text=True).stdout)
+                  for _ in range(RUNS))
 
 
 def no_cache(cmd):
@@ -78,7 +93,8 @@ def startup():
     print("| program | Python bcc | bcc-c cold | bcc-c warm | cold/Py | warm/Py "
           "| RSS Py | RSS cold | RSS warm | RSS warm/Py |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, ours, peer in startup_cases():
+    kernel = []
+    for name, ours, peer, uprobe in startup_cases():
         py = median(peer)
         cold = median(no_cache(ours))
         measure(ours)  # make sure the cache holds it
@@ -86,83 +102,87 @@ def startup():
         print("| %s | %.3f s | %.3f s | %.4f s | %.2f | 1/%.0f | %.0f MB | %.0f MB | %.1f MB | 1/%.0f |"
               % (name, py[0], cold[0], warm[0], cold[0] / py[0], py[0] / warm[0],
                  py[1], cold[1], warm[1], py[1] / warm[1]), flush=True)
+        if uprobe:
+            kernel.append((name, uprobe_register_ms(uprobe)))
+    print("\n## The kernel's part of a uprobe start (%d runs)\n" % RUNS)
+    print("Both tools wait while the kernel registers the first uprobe (perf_event_open,"
+          " timed alone by bench/uprobe_register).\n")
+    print("| program | median | min | max |")
+    print("|---|---|---|---|")
+    for name, ms in kernel:
+        print("| %s | %.1f ms | %.1f ms | %.1f ms |"
+              % (name, statistics.median(ms), ms[0], ms[-1]), flush=True)
 
 
-def consume(cmd, target):
-    """Runs a consumer and the producer; returns (received, lost, seconds, producer rate)."""
+def consumers(text, binary, pages, flags):
+    """(label, command) of each consumer of one run: Python bcc as the
+    tutorials use it (a wakeup per event), Python bcc told to batch its
+    wakeups, and bcc-c (which batches by default)."""
+    args = [text, binary, str(pages), str(COUNT)]
+    return (("Python bcc", PEER + ["consume"] + args + ["1"] + flags),
+            ("Python bcc, wakeup_events=%d" % WAKEUP, PEER + ["consume"] + args + [str(WAKEUP)] + flags),
+            ("bcc-c", [os.path.join(BENCH, "perf_consumer")] + args + flags))
+
+
+def started(cmd):
     c = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     if c.stdout.readline().strip() != "ready":
         sys.exit("consumer did not start: " + " ".join(cmd))
-    t0 = time.perf_counter()
-    subprocess.run([target, "-i", "0", "-n", str(COUNT)], check=True, stdout=subprocess.DEVNULL)
-    produced_in = time.perf_counter() - t0
+    return c
+
+
+def finished(c):
+    """(received, lost, seconds from the first event to the last)."""
     out = c.stdout.read().split()
     c.wait()
-    received, lost, seconds = int(out[1]), int(out[3]), float(out[5])
-    return received, lost, seconds, COUNT / produced_in
+    return int(out[1]), int(out[3]), float(out[5])
 
 
-def consume_syscalls(cmd_for):
-    """The getppid() source: start the producer first (its pid goes into
-    the consumer's text), then the consumer, then let the producer go."""
-    prod = subprocess.Popen([os.path.join(BENCH, "syscall_load"), str(COUNT)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    pid = prod.stdout.readline().split()[1]
-    c = subprocess.Popen(cmd_for(pid), stdout=subprocess.PIPE, text=True)
-    if c.stdout.readline().strip() != "ready":
-        sys.exit("consumer did not start")
-    prod.stdin.write("go\n")
-    prod.stdin.flush()
-    rate = float(prod.stdout.readline().split()[1])
-    prod.wait()
-    out = c.stdout.read().split()
-    c.wait()
-    return int(out[1]), int(out[3]), float(out[5]), rate
-
-
-def throughput_row(pages, who, row, py_rate):
-    received, lost, seconds, rate = row
-    delivered = received / max(seconds, 1e-9)
-    print("| %d | %s | %.0f | %d | %d | %.0f | %.1fx |"
-          % (pages, who, rate, received, lost, delivered, delivered / py_rate), flush=True)
-
-
-def throughput_syscalls():
-    text = os.path.join(TOP, "bench", "throughput_tp.bpf.c")
-    print("\n## Perf buffer throughput: %d getppid() tracepoint events, as fast as possible\n"
-          % COUNT)
-    print("| pages | consumer | produced/s | received | lost | delivered/s | delivered/s vs Py |")
-    print("|---|---|---|---|---|---|---|")
-    for pages in (8, 64):
-        rows = {
-            "Python bcc": consume_syscalls(lambda pid: PEER + [
-                "consume", text, "-", str(pages), str(COUNT), "-DTGID=" + pid]),
-            "bcc-c": consume_syscalls(lambda pid: [
-                os.path.join(BENCH, "perf_consumer"), text, "-", str(pages), str(COUNT),
-                "-DTGID=" + pid]),
-        }
-        py_rate = rows["Python bcc"][0] / max(rows["Python bcc"][2], 1e-9)
-        for who, row in rows.items():
-            throughput_row(pages, who, row, py_rate)
-
-
-def throughput():
+def uprobe_runs(pages):
+    """target-sample calls func() COUNT times under the consumer's uprobe."""
     text = os.path.join(TOP, "bench", "throughput.bpf.c")
     # a private copy: no other target-sample on the host fires the probe
     target = os.path.join(BUILD, "bench", "target-sample.bench")
     shutil.copy(os.path.join(BIN, "target-sample"), target)
-    print("\n## Perf buffer throughput: %d uprobe events, produced as fast as possible\n" % COUNT)
+    for who, cmd in consumers(text, target, pages, []):
+        c = started(cmd)
+        t0 = time.perf_counter()
+        subprocess.run([target, "-i", "0", "-n", str(COUNT)], check=True,
+                       stdout=subprocess.DEVNULL)
+        rate = COUNT / (time.perf_counter() - t0)
+        yield who, finished(c) + (rate,)
+
+
+def syscall_runs(pages, burst, pace=0):
+    """syscall_load calls getppid() COUNT/burst times, as fast as it can or
+    pace times a second; the text sends burst events per call. The
+    producer starts first: its pid goes into the text."""
+    text = os.path.join(TOP, "bench", "throughput_tp.bpf.c")
+    for i in range(3):
+        prod = subprocess.Popen([os.path.join(BENCH, "syscall_load"), str(COUNT // burst),
+                                 str(pace)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        flags = ["-DTGID=" + prod.stdout.readline().split()[1], "-DBURST=%d" % burst]
+        who, cmd = consumers(text, "-", pages, flags)[i]
+        c = started(cmd)
+        prod.stdin.write("go\n")
+        prod.stdin.flush()
+        rate = float(prod.stdout.readline().split()[1]) * burst
+        prod.wait()
+        yield who, finished(c) + (rate,)
+
+
+def throughput(title, runs, page_counts=(8, 64)):
+    print("\n## Perf buffer throughput: %s\n" % title)
     print("| pages | consumer | produced/s | received | lost | delivered/s | delivered/s vs Py |")
     print("|---|---|---|---|---|---|---|")
-    for pages in (8, 64):
-        rows = {}
-        for who, cmd in (("Python bcc", PEER + ["consume", text, target, str(pages), str(COUNT)]),
-                         ("bcc-c", [os.path.join(BENCH, "perf_consumer"), text, target,
-                                    str(pages), str(COUNT)])):
-            rows[who] = consume(cmd, target)
-        py_rate = rows["Python bcc"][0] / max(rows["Python bcc"][2], 1e-9)
-        for who, row in rows.items():
-            throughput_row(pages, who, row, py_rate)
+    for pages in page_counts:
+        py_rate = None
+        for who, (received, lost, seconds, rate) in runs(pages):
+            delivered = received / max(seconds, 1e-9)
+            py_rate = py_rate or delivered
+            print("| %d | %s | %.0f | %d | %d | %.0f | %.1fx |"
+                  % (pages, who, rate, received, lost, delivered, delivered / py_rate), flush=True)
 
 
 def main():
@@ -171,8 +191,15 @@ def main():
           % (platform.node(), platform.machine(), os.cpu_count(), platform.release(),
              time.strftime("%Y-%m-%d")))
     startup()
-    throughput()
-    throughput_syscalls()
+    throughput("%d uprobe events, one per call of func(), as fast as possible" % COUNT,
+               uprobe_runs)
+    throughput("%d getppid() tracepoint events, one per call, as fast as possible" % COUNT,
+               lambda pages: syscall_runs(pages, 1))
+    throughput("%d getppid() tracepoint events, %d per call, as fast as possible"
+               % (COUNT, BURST), lambda pages: syscall_runs(pages, BURST))
+    throughput("%d getppid() tracepoint events, paced at %d a second (about what Python"
+               " bcc's default consumer allows)" % (COUNT, PACE),
+               lambda pages: syscall_runs(pages, 1, PACE), page_counts=(8,))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,11 @@
-/* One perf event per getppid() of the process TGID: a faster source than
- * a uprobe, to find where each consumer stops keeping up. */
+/* BURST perf events (default 1) per getppid() of the process TGID: a
+ * faster source than a uprobe, to find where each consumer stops keeping
+ * up. */
 #include <linux/sched.h>
+
+#ifndef BURST
+#define BURST 1
+#endif
 
 struct event {
 	u32 counter;
@@ -18,6 +23,9 @@ TRACEPOINT_PROBE(syscalls, sys_enter_getppid)
 	if (e.pid != TGID)
 		return 0;
 	e.ts = bpf_ktime_get_ns();
-	events.perf_submit(args, &e, sizeof(e));
+	for (u32 i = 0; i < BURST; i++) {
+		e.counter = i;
+		events.perf_submit(args, &e, sizeof(e));
+	}
 	return 0;
 }

@@ -224,6 +224,26 @@ int tool_trace_pipe_open(struct trace_pipe **tp)
 	return err;
 }
 
+void tool_trace_pipe_report_lost(const struct trace_pipe *tp, unsigned long *reported)
+{
+	if (trace_pipe__lost(tp) == *reported)
+		return;
+	log_info("the kernel lost %lu trace_pipe events (it reported CPU:N [LOST M EVENTS])",
+		 trace_pipe__lost(tp) - *reported);
+	*reported = trace_pipe__lost(tp);
+}
+
+void tool_trace_pipe_drain(struct trace_pipe *tp,
+			   void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx)
+{
+	double drain_end = now_s() + DRAIN_SECONDS;
+	struct trace_fields f;
+
+	while (now_s() < drain_end && trace_pipe__next(tp, &f, 0) > 0)
+		on_line(&f, ctx);
+	fflush(stdout);
+}
+
 int tool_trace_pipe_loop(long duration_s, const char *header,
 			 void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx)
 {
@@ -231,7 +251,6 @@ int tool_trace_pipe_loop(long duration_s, const char *header,
 	struct trace_pipe *tp = NULL;
 	struct trace_fields f;
 	unsigned long reported = 0;
-	double drain_end;
 	int err, wait;
 
 	err = tool_trace_pipe_open(&tp);
@@ -252,18 +271,10 @@ int tool_trace_pipe_loop(long duration_s, const char *header,
 		if (err > 0)
 			on_line(&f, ctx);
 		err = 0;
-		if (trace_pipe__lost(tp) != reported) {
-			log_info("the kernel lost %lu trace_pipe events (it reported "
-				 "CPU:N [LOST M EVENTS])", trace_pipe__lost(tp) - reported);
-			reported = trace_pipe__lost(tp);
-		}
+		tool_trace_pipe_report_lost(tp, &reported);
 	}
-	/* what the kernel already queued belongs to the run: print it, but do
-	 * not chase a busy pipe for long */
-	drain_end = now_s() + DRAIN_SECONDS;
-	while (!err && now_s() < drain_end && trace_pipe__next(tp, &f, 0) > 0)
-		on_line(&f, ctx);
-	fflush(stdout);
+	if (!err)
+		tool_trace_pipe_drain(tp, on_line, ctx);
 	trace_pipe__free(tp);
 	return err;
 }

@@ -71,6 +71,15 @@ int tool_deadline_wait_ms(const struct tool_deadline *d, int max_ms);
  * reader) and returns a negative errno. */
 int tool_trace_pipe_open(struct trace_pipe **tp);
 
+/* Prints on stderr how many events the kernel lost (trace_pipe's
+ * "CPU:N [LOST M EVENTS]" lines) since *reported, and updates it. */
+void tool_trace_pipe_report_lost(const struct trace_pipe *tp, unsigned long *reported);
+
+/* At the end of a run: delivers the lines the kernel already queued (they
+ * belong to the run) for at most 0.3 s, so a busy pipe is not chased. */
+void tool_trace_pipe_drain(struct trace_pipe *tp,
+			   void (*on_line)(const struct trace_fields *f, void *ctx), void *ctx);
+
 /* Opens trace_pipe, prints header, then reads until a signal or the
  * deadline, calling on_line for each message. Reports lost events on
  * stderr. Returns 0 or a negative errno (after printing why). */

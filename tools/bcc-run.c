@@ -33,7 +33,6 @@
 #define PAGE_CNT 64
 #define NAME_LEN 64
 /* at most this many queued trace_pipe lines are printed after the stop */
-#define DRAIN_LINES 10000
 
 static const char usage[] =
 	"Usage: bcc-run FILE.bpf.c [-u|-U BINARY:SYMBOL:FN] [-k|-K FUNC:FN]\n"
@@ -239,8 +238,9 @@ static void on_ring_event(void *ctx, const void *data, size_t size)
 	print_event(ctx, data, size);
 }
 
-static void print_trace(const struct trace_fields *f)
+static void print_trace(const struct trace_fields *f, void *ctx)
 {
+	(void)ctx;
 	if (!env.json) {
 		tool_print_timed(f, NULL);
 		return;
@@ -551,6 +551,7 @@ static int run(struct session *s, const char *path, long duration)
 	struct trace_pipe *tp = NULL;
 	struct tool_deadline deadline;
 	const char *base = NULL;
+	unsigned long reported = 0;
 	int watch_fd = -1, wait, err = 0;
 
 	if (env.watch && (watch_fd = watch_open(path, &base)) < 0)
@@ -567,12 +568,14 @@ static int run(struct session *s, const char *path, long duration)
 			if (!env.json)
 				fputs(TOOL_TIMED_HEADER, stdout);
 		}
-		if (tp)
+		if (tp) {
 			while ((err = trace_pipe__next(tp, &f, slice)) > 0) {
-				print_trace(&f);
+				print_trace(&f, NULL);
 				slice = 0;
 			}
-		for (size_t i = 0; i < s->noutputs; i++) {
+			tool_trace_pipe_report_lost(tp, &reported);
+		}
+		for (size_t i = 0; i < s->noutputs && err >= 0; i++) {
 			if (s->outputs[i].pb)
 				err = perf_buf__poll(s->outputs[i].pb, tp ? 0 : slice);
 			else
@@ -599,13 +602,8 @@ static int run(struct session *s, const char *path, long duration)
 		else
 			ring_buf__poll(s->outputs[i].rb, 0);
 	}
-	for (int n = 0; tp && n < DRAIN_LINES; n++) {
-		struct trace_fields f;
-
-		if (trace_pipe__next(tp, &f, 0) <= 0)
-			break;
-		print_trace(&f);
-	}
+	if (tp)
+		tool_trace_pipe_drain(tp, print_trace, NULL);
 	if (watch_fd >= 0)
 		close(watch_fd);
 	trace_pipe__free(tp);

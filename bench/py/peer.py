@@ -7,10 +7,11 @@ each prints "ready" once attached.
   peer.py strlen_snoop_simple TEXT       attach to libc's strlen, exit
   peer.py opensnoop TEXT                 tracepoint mode + 64-page perf buffer, exit
   peer.py compile_load TEXT [CFLAG...]   compile and load every function, exit
-  peer.py consume TEXT BINARY PAGES COUNT [CFLAG...]  the throughput consumer
-                                         (BINARY "-": the text attaches itself)
+  peer.py consume TEXT BINARY PAGES COUNT WAKEUP [CFLAG...]
+                                         the throughput consumer (BINARY "-": the
+                                         text attaches itself), waking every WAKEUP
+                                         events (bcc's default: 1)
 """
-import os
 import sys
 import time
 
@@ -48,7 +49,7 @@ def main():
             b.load_func(name, BPF.TRACEPOINT if name.startswith(b"tracepoint__") else BPF.KPROBE)
     elif cmd == "consume":
         binary, pages, count = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-        b = BPF(text=text, cflags=sys.argv[6:])
+        b = BPF(text=text, cflags=sys.argv[7:])
         if binary != "-":
             b.attach_uprobe(name=binary, sym="func", fn_name="on_func")
         stats = {"received": 0, "lost": 0, "first": 0.0, "last": 0.0}
@@ -60,11 +61,13 @@ def main():
             stats["lost"] += lost
 
         b["events"].open_perf_buffer(on_event, page_cnt=pages, lost_cb=on_lost,
-                                     wakeup_events=int(os.environ.get("WAKEUP_EVENTS", "1")))
+                                     wakeup_events=int(sys.argv[6]))
         print("ready", flush=True)
         while True:
             before = stats["received"] + stats["lost"]
             b.perf_buffer_poll(timeout=100)
+            if stats["received"] + stats["lost"] == before:
+                b.perf_buffer_consume()  # fewer than WAKEUP events wait unsignalled
             now = time.monotonic()
             if stats["received"] + stats["lost"] != before:
                 stats["last"] = now
