@@ -252,6 +252,17 @@ static void print_trace(const struct trace_fields *f, void *ctx)
 	puts("}");
 }
 
+/* Delivers the events that already arrived: before a stop or a reload. */
+static void session_drain(struct session *s)
+{
+	for (size_t i = 0; i < s->noutputs; i++) {
+		if (s->outputs[i].pb)
+			perf_buf__consume(s->outputs[i].pb);
+		else
+			ring_buf__poll(s->outputs[i].rb, 0);
+	}
+}
+
 static void session_close(struct session *s)
 {
 	for (size_t i = 0; i < s->noutputs; i++) {
@@ -490,6 +501,7 @@ static void session_reload(struct session *s, const char *path)
 		session_close(&next);
 		return;
 	}
+	session_drain(s);
 	if (!env.json)
 		print_tables(s);
 	session_close(s);
@@ -595,13 +607,7 @@ static int run(struct session *s, const char *path, long duration)
 			session_reload(s, path);
 		}
 	}
-	/* deliver what already arrived before the stop */
-	for (size_t i = 0; i < s->noutputs; i++) {
-		if (s->outputs[i].pb)
-			perf_buf__consume(s->outputs[i].pb);
-		else
-			ring_buf__poll(s->outputs[i].rb, 0);
-	}
+	session_drain(s);
 	if (tp)
 		tool_trace_pipe_drain(tp, print_trace, NULL);
 	if (watch_fd >= 0)
