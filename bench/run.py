@@ -158,7 +158,7 @@ def syscall_runs(pages, burst, pace=0):
     pace times a second; the text sends burst events per call. The
     producer starts first: its pid goes into the text."""
     text = os.path.join(TOP, "bench", "throughput_tp.bpf.c")
-    for i in range(3):
+    for i in range(len(consumers(text, "-", pages, []))):
         prod = subprocess.Popen([os.path.join(BENCH, "syscall_load"), str(COUNT // burst),
                                  str(pace)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

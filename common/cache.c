@@ -84,6 +84,13 @@ int cache_dir(char *buf, size_t len)
 	return 0;
 }
 
+bool cache_enabled(void)
+{
+	char dir[PATH_MAX];
+
+	return !getenv("BCC_C_NO_CACHE") && cache_dir(dir, sizeof(dir)) == 0;
+}
+
 static int entry_path(const char *key, char *buf, size_t len)
 {
 	char dir[PATH_MAX];

@@ -7,6 +7,7 @@
 
 #include "image.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The exact inputs of a compile, as one string (malloc'd): the text, the
@@ -16,6 +17,10 @@ char *cache_key(const char *text, const char *const *cflags, size_t ncflags);
 
 /* The cache directory into buf; -ENOENT when the cache is turned off. */
 int cache_dir(char *buf, size_t len);
+
+/* Whether a compile should use the cache: not when BCC_C_NO_CACHE is set
+ * or the cache is turned off (then not even the key is worth computing). */
+bool cache_enabled(void);
 
 /* Reads the entry for key into img. Returns 0 on a hit, -ENOENT on a miss,
  * -EINVAL for a corrupt or truncated entry (to be recompiled). */

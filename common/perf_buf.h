@@ -23,9 +23,10 @@ struct perf_buf;
 int perf_buf__open(struct tracer *t, const char *table, const struct perf_buf_opts *opts,
 		   struct perf_buf **out);
 
-/* Waits up to timeout_ms for events and delivers them. A ring wakes the reader once a quarter full; rings
- * below that are read at least every 50 ms, so an event waits at most
- * that long, and this may return before timeout_ms with nothing.
+/* Waits up to timeout_ms for events and delivers them. A ring wakes the
+ * reader once a quarter full; rings below that are read at least every
+ * 50 ms, so an event waits at most that long, and this may return before
+ * timeout_ms with nothing.
  * Returns the number of events delivered or reported lost, 0 if none,
  * or a negative errno (-EINTR). */
 int perf_buf__poll(struct perf_buf *pb, int timeout_ms);

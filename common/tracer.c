@@ -8,7 +8,6 @@
 
 #include <bcc/libbpf.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +111,7 @@ static int compile_text(struct tracer *t, const struct tracer_src *src)
 int tracer__compile(struct tracer *t, const struct tracer_src *src)
 {
 	struct feature priv;
-	char *key = NULL, dir[PATH_MAX];
+	char *key = NULL;
 	int err;
 
 	t->name = strdup(src->name ? src->name : "BPF text");
@@ -123,7 +122,7 @@ int tracer__compile(struct tracer *t, const struct tracer_src *src)
 	feature_privileges(&priv);
 	if (!priv.ok)
 		return tracer__fail(t, -EPERM, "cannot load '%s': %s", t->name, priv.detail);
-	if (!src->no_cache && !getenv("BCC_C_NO_CACHE") && cache_dir(dir, sizeof(dir)) == 0)
+	if (!src->no_cache && cache_enabled())
 		key = cache_key(src->text, src->cflags, src->ncflags);
 	/* a hit whose maps cannot be made again falls back to compiling */
 	if (key && cache_load(key, &t->img) == 0) {

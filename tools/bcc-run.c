@@ -32,7 +32,6 @@
 #define MAX_HISTS 16
 #define PAGE_CNT 64
 #define NAME_LEN 64
-/* at most this many queued trace_pipe lines are printed after the stop */
 
 static const char usage[] =
 	"Usage: bcc-run FILE.bpf.c [-u|-U BINARY:SYMBOL:FN] [-k|-K FUNC:FN]\n"
