@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CPUS 1024
 /* Rings that never reach their watermark are read this often. */
 #define FLUSH_MS 50
 
@@ -30,6 +30,7 @@ struct perf_buf {
 	struct perf_ring *rings;
 	struct pollfd *pfds; /* pfds[i] watches rings[i] */
 	int n;
+	int epoll_fd; /* every ring, for loops that watch other sources too */
 	uint64_t received, lost;
 	int64_t flush_at; /* CLOCK_MONOTONIC ms of the next read of every ring */
 };
@@ -43,17 +44,18 @@ int perf_buf_parse_cpus(const char *list, int *cpus, int max)
 		char *end;
 		long lo = strtol(p, &end, 10), hi = lo;
 
-		if (end == p || lo < 0)
+		if (end == p || lo < 0 || lo > INT_MAX)
 			return -EINVAL;
 		p = end;
 		if (*p == '-') {
 			hi = strtol(p + 1, &end, 10);
-			if (end == p + 1 || hi < lo)
+			if (end == p + 1 || hi < lo || hi > INT_MAX)
 				return -EINVAL;
 			p = end;
 		}
-		for (long c = lo; c <= hi && n < max; c++)
-			cpus[n++] = (int)c;
+		for (long c = lo; c <= hi; c++, n++)
+			if (n < max)
+				cpus[n] = (int)c;
 		if (*p == ',')
 			p++;
 		else if (*p && *p != '\n')
@@ -62,17 +64,26 @@ int perf_buf_parse_cpus(const char *list, int *cpus, int max)
 	return n ? n : -EINVAL;
 }
 
-static int online_cpus(int *cpus, int max)
+/* The online CPUs, however many (malloc'd into *out); returns the count. */
+static int online_cpus(int **out)
 {
-	char buf[4096];
 	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
-	int ok;
+	char *line = NULL;
+	size_t cap = 0;
+	int n = -EIO;
 
 	if (!f)
 		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
+	if (getline(&line, &cap, f) > 0)
+		n = perf_buf_parse_cpus(line, NULL, 0);
 	fclose(f);
-	return ok ? perf_buf_parse_cpus(buf, cpus, max) : -EIO;
+	*out = n > 0 ? calloc((size_t)n, sizeof(**out)) : NULL;
+	if (n > 0 && !*out)
+		n = -ENOMEM;
+	if (n > 0)
+		perf_buf_parse_cpus(line, *out, n);
+	free(line);
+	return n;
 }
 
 static int64_t now_ms(void)
@@ -138,7 +149,7 @@ int perf_buf__open(struct tracer *t, const char *table, const struct perf_buf_op
 {
 	struct tracer_table tab;
 	struct perf_buf *pb;
-	int cpus[MAX_CPUS], n, err;
+	int *cpus = NULL, n, err;
 
 	if (!opts->sample || !opts->page_cnt || (opts->page_cnt & (opts->page_cnt - 1)))
 		return tracer__fail(t, -EINVAL, "cannot open perf buffer '%s': the page count "
@@ -149,19 +160,26 @@ int perf_buf__open(struct tracer *t, const char *table, const struct perf_buf_op
 	if (tab.type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		return tracer__fail(t, -EINVAL, "cannot open perf buffer '%s': it is not a "
 				    "BPF_PERF_OUTPUT table", table);
-	n = online_cpus(cpus, MAX_CPUS);
+	n = online_cpus(&cpus);
 	if (n < 0)
 		return tracer__fail(t, n, "cannot open perf buffer '%s': cannot read the online "
 				    "CPUs: %s", table, strerror(-n));
 	pb = calloc(1, sizeof(*pb));
-	if (!pb)
-		return -ENOMEM;
+	if (!pb) {
+		free(cpus);
+		return tracer__fail(t, -ENOMEM, "cannot open perf buffer '%s': out of memory",
+				    table);
+	}
 	pb->opts = *opts;
+	pb->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	pb->rings = calloc(n, sizeof(*pb->rings));
 	pb->pfds = calloc(n, sizeof(*pb->pfds));
-	if (!pb->rings || !pb->pfds) {
+	if (pb->epoll_fd < 0 || !pb->rings || !pb->pfds) {
+		err = pb->epoll_fd < 0 ? -errno : -ENOMEM;
 		perf_buf__free(pb);
-		return -ENOMEM;
+		free(cpus);
+		return tracer__fail(t, err, "cannot open perf buffer '%s': %s", table,
+				    strerror(-err));
 	}
 	for (int i = 0; i < n; i++) {
 		struct perf_ring *r = &pb->rings[i];
@@ -170,23 +188,43 @@ int perf_buf__open(struct tracer *t, const char *table, const struct perf_buf_op
 		pb->n = i + 1;
 		err = ring_open(r, opts->page_cnt);
 		if (err) {
-			perf_buf__free(pb);
-			return tracer__fail(t, err, "cannot open perf buffer '%s' on CPU %d: %s%s",
-					    table, cpus[i], strerror(-err),
-					    err == -ENOMEM || err == -EPERM ?
-					    " (try fewer pages, or raise perf_event_mlock_kb)" : "");
+			err = tracer__fail(t, err, "cannot open perf buffer '%s' on CPU %d: %s%s",
+					   table, cpus[i], strerror(-err),
+					   err == -ENOMEM || err == -EPERM ?
+					   " (try fewer pages, or raise perf_event_mlock_kb)" : "");
+			goto err;
 		}
 		pb->pfds[i] = (struct pollfd){ .fd = r->fd, .events = POLLIN };
+		if (epoll_ctl(pb->epoll_fd, EPOLL_CTL_ADD, r->fd,
+			      &(struct epoll_event){ .events = EPOLLIN }) < 0) {
+			err = -errno;
+			err = tracer__fail(t, err, "cannot open perf buffer '%s': cannot watch the "
+					   "ring of CPU %d: %s", table, cpus[i], strerror(-err));
+			goto err;
+		}
 		if (bpf_update_elem(tab.fd, &cpus[i], &r->fd, 0) < 0) {
 			err = -errno;
-			perf_buf__free(pb);
-			return tracer__fail(t, err, "cannot open perf buffer '%s': cannot set the "
-					    "ring of CPU %d: %s", table, cpus[i], strerror(-err));
+			err = tracer__fail(t, err, "cannot open perf buffer '%s': cannot set the "
+					   "ring of CPU %d: %s%s", table, cpus[i], strerror(-err),
+					   cpus[i] >= (int)tab.max_entries ?
+					   " (the table has fewer entries than this host has CPUs)" :
+					   "");
+			goto err;
 		}
 	}
+	free(cpus);
 	pb->flush_at = now_ms() + FLUSH_MS;
 	*out = pb;
 	return 0;
+err:
+	perf_buf__free(pb);
+	free(cpus);
+	return err;
+}
+
+int perf_buf__fd(const struct perf_buf *pb)
+{
+	return pb->epoll_fd;
 }
 
 static int delivered_since(const struct perf_buf *pb, uint64_t before)
@@ -242,6 +280,8 @@ void perf_buf__free(struct perf_buf *pb)
 		return;
 	for (int i = 0; i < pb->n; i++)
 		ring_close(&pb->rings[i]);
+	if (pb->epoll_fd >= 0)
+		close(pb->epoll_fd);
 	free(pb->pfds);
 	free(pb->rings);
 	free(pb);

@@ -36,14 +36,20 @@ int perf_buf__poll(struct perf_buf *pb, int timeout_ms);
  * events delivered or reported lost. */
 int perf_buf__consume(struct perf_buf *pb);
 
+/* A descriptor that poll() reports readable when a ring reached its
+ * watermark, for a loop that watches several sources; such a loop calls
+ * perf_buf__poll(pb, 0) when it is readable and at least every 50 ms. */
+int perf_buf__fd(const struct perf_buf *pb);
+
 /* Events delivered, and events the kernel reported lost, so far. */
 uint64_t perf_buf__received(const struct perf_buf *pb);
 uint64_t perf_buf__lost(const struct perf_buf *pb);
 
 void perf_buf__free(struct perf_buf *pb);
 
-/* Online CPU ids from a list like "0-3,6"; returns how many were written
- * to cpus (at most max), or -EINVAL. Exposed for tests. */
+/* CPU ids from a list like "0-3,6" (the kernel's online file): writes
+ * the first max of them to cpus (which may be NULL when max is 0) and
+ * returns how many the list holds, or -EINVAL. Exposed for tests. */
 int perf_buf_parse_cpus(const char *list, int *cpus, int max);
 
 #endif

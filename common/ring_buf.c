@@ -7,6 +7,7 @@
 
 struct ring_buf {
 	struct ring_buffer *rb;
+	int map_fd; /* the kernel wakes pollers of the map itself */
 	ring_buf_sample_fn sample;
 	void *ctx;
 };
@@ -36,6 +37,7 @@ int ring_buf__open(struct tracer *t, const char *table, ring_buf_sample_fn sampl
 		return -ENOMEM;
 	r->sample = sample;
 	r->ctx = ctx;
+	r->map_fd = tab.fd;
 	r->rb = bpf_new_ringbuf(tab.fd, on_sample, r);
 	if (!r->rb) {
 		err = errno ? -errno : -EINVAL;
@@ -52,6 +54,11 @@ int ring_buf__poll(struct ring_buf *rb, int timeout_ms)
 	int n = bpf_poll_ringbuf(rb->rb, timeout_ms);
 
 	return n < 0 ? (errno ? -errno : n) : n;
+}
+
+int ring_buf__fd(const struct ring_buf *rb)
+{
+	return rb->map_fd;
 }
 
 void ring_buf__free(struct ring_buf *rb)

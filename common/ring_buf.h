@@ -18,6 +18,9 @@ int ring_buf__open(struct tracer *t, const char *table, ring_buf_sample_fn sampl
 /* Waits up to timeout_ms and delivers what arrived. Returns the number of
  * events, 0 on timeout, or a negative errno (-EINTR). */
 int ring_buf__poll(struct ring_buf *rb, int timeout_ms);
+/* A descriptor that poll() reports readable when events wait, for a loop
+ * that watches several sources; then call ring_buf__poll(rb, 0). */
+int ring_buf__fd(const struct ring_buf *rb);
 void ring_buf__free(struct ring_buf *rb);
 
 #endif

@@ -52,6 +52,16 @@ enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, cons
 				  const struct option *longopts, tool_opt_fn on_opt, void *ctx,
 				  struct tool_opts *opts)
 {
+	int first;
+
+	return tool_parse_args(argc, argv, usage, extra, longopts, on_opt, ctx, opts, 0, &first);
+}
+
+enum tool_parse_result tool_parse_args(int argc, char **argv, const char *usage,
+				       const char *extra, const struct option *longopts,
+				       tool_opt_fn on_opt, void *ctx, struct tool_opts *opts,
+				       int max_args, int *first)
+{
 	enum { OPT_NO_CACHE = 0x100 };
 	struct option all[32] = { { "no-cache", no_argument, NULL, OPT_NO_CACHE } };
 	char optstring[64];
@@ -61,7 +71,10 @@ enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, cons
 	for (; longopts && longopts[n - 1].name && n < 31; n++)
 		all[n] = longopts[n - 1];
 	*opts = (struct tool_opts){ .duration = -1 };
+	/* GNU getopt's default order takes options anywhere and moves the
+	 * operands to the end; optind = 0 restarts it from scratch */
 	snprintf(optstring, sizeof(optstring), "hd:f:%s", extra ? extra : "");
+	optind = 0;
 	while (!err && (opt = getopt_long(argc, argv, optstring, all, NULL)) != -1) {
 		switch (opt) {
 		case OPT_NO_CACHE:
@@ -83,10 +96,11 @@ enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, cons
 			err = on_opt(opt, optarg, ctx);
 		}
 	}
-	if (!err && optind < argc) {
-		log_error("unexpected argument '%s'", argv[optind]);
+	if (!err && argc - optind > max_args) {
+		log_error("unexpected argument '%s'", argv[optind + max_args]);
 		err = -EINVAL;
 	}
+	*first = optind;
 	if (err) {
 		/* the synopsis, not the whole text: the error stays visible */
 		fprintf(stderr, "%.*s", (int)strcspn(usage, "\n") + 1, usage);
@@ -138,6 +152,16 @@ int tool_fail(struct tracer *t, int err)
 	return err;
 }
 
+int tool_compile(struct tracer *t, const struct tracer_src *src)
+{
+	int err = tracer__compile(t, src);
+
+	if (!err && getenv("BCC_C_VERBOSE"))
+		log_info("'%s': %s", src->name, tracer__from_cache(t) ?
+			 "loaded from the compile cache" : "compiled");
+	return err;
+}
+
 int tool_open(struct tracer **out, const struct tool_opts *opts, const char *embedded,
 	      const char *name, const char *const *cflags, size_t ncflags)
 {
@@ -161,11 +185,8 @@ int tool_open(struct tracer **out, const struct tool_opts *opts, const char *emb
 		log_error("out of memory");
 		return -ENOMEM;
 	}
-	err = tracer__compile(t, &src);
+	err = tool_compile(t, &src);
 	free(text);
-	if (!err && getenv("BCC_C_VERBOSE"))
-		log_info("'%s': %s", src.name, tracer__from_cache(t) ?
-			 "loaded from the compile cache" : "compiled");
 	if (!err) {
 		err = tracer__autoattach(t);
 		err = err > 0 ? 0 : err;

@@ -40,8 +40,21 @@ enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, cons
 				  const struct option *longopts, tool_opt_fn on_opt, void *ctx,
 				  struct tool_opts *opts);
 
+/* The same for a tool that takes up to max_args operands (FILE...):
+ * options may come before, between or after them, and "--" ends the
+ * options, as getopt does for every command line tool. The operands are
+ * left in argv[*first .. argc - 1]. */
+enum tool_parse_result tool_parse_args(int argc, char **argv, const char *usage,
+				       const char *extra, const struct option *longopts,
+				       tool_opt_fn on_opt, void *ctx, struct tool_opts *opts,
+				       int max_args, int *first);
+
 /* Parses arg as an integer in [min, max]; what names it in the error. */
 int tool_parse_long(const char *arg, long min, long max, const char *what, long *out);
+
+/* tracer__compile(), and with BCC_C_VERBOSE set, says on stderr whether
+ * the compile cache served it. The caller prints a failure. */
+int tool_compile(struct tracer *t, const struct tracer_src *src);
 
 /* Compiles the BPF text (the file opts->bpf_file when set, else the
  * embedded text called name) with cflags, then auto-attaches its bcc-named

@@ -272,6 +272,11 @@ int trace_pipe__next(struct trace_pipe *tp, struct trace_fields *f, int timeout_
 	}
 }
 
+int trace_pipe__fd(const struct trace_pipe *tp)
+{
+	return tp->fd;
+}
+
 unsigned long trace_pipe__lost(const struct trace_pipe *tp)
 {
 	return tp->lost;

@@ -44,6 +44,11 @@ int trace_pipe__open(struct trace_pipe **out);
  * or a negative errno (-EINTR when a signal arrived). */
 int trace_pipe__next(struct trace_pipe *tp, struct trace_fields *f, int timeout_ms);
 
+/* The descriptor to poll() for input along with other sources; lines
+ * already read may still wait in tp, so call trace_pipe__next(tp, f, 0)
+ * until it returns 0 whether or not the descriptor is readable. */
+int trace_pipe__fd(const struct trace_pipe *tp);
+
 /* Events the kernel reported lost so far, and lines that did not parse. */
 unsigned long trace_pipe__lost(const struct trace_pipe *tp);
 unsigned long trace_pipe__garbage(const struct trace_pipe *tp);

@@ -27,18 +27,26 @@
 #include <unistd.h>
 
 #define MAX_SPECS 64
-#define MAX_DEFINES 64
-#define MAX_OUTPUTS 16
-#define MAX_HISTS 16
 #define PAGE_CNT 64
-#define NAME_LEN 64
+/* A turn of the event loop reads at most this many trace_pipe lines, so a
+ * flood of bpf_trace_printk() cannot starve the perf rings, the deadline,
+ * --watch or Ctrl-C. */
+#define TRACE_BATCH 256
+/* The loop wakes at least this often: perf rings below their watermark are
+ * read every 50 ms (perf_buf.h). */
+#define TURN_MS 50
+/* Histograms with more slots than this are printed as tables: a log2
+ * histogram of a 64-bit value never has more than 65. */
+#define MAX_HIST_SLOTS (1u << 16)
 
 static const char usage[] =
-	"Usage: bcc-run FILE.bpf.c [-u|-U BINARY:SYMBOL:FN] [-k|-K FUNC:FN]\n"
-	"               [-t CATEGORY:EVENT:FN] [-p PID] [-D NAME[=VALUE]] [-d SECONDS]\n"
-	"               [--json] [--watch] [--no-cache]\n"
+	"Usage: bcc-run [options] FILE.bpf.c [options]\n"
+	"       options: [-u|-U BINARY:SYMBOL:FN] [-k|-K FUNC:FN] [-t CATEGORY:EVENT:FN]\n"
+	"                [-p PID] [-D NAME[=VALUE]] [-d SECONDS] [--json] [--watch] [--no-cache]\n"
 	"       bcc-run --features\n"
-	"Compile a BPF text, attach it and print what it sends.\n"
+	"Compile a BPF text, attach it and print what it sends. Options may come\n"
+	"before or after FILE; \"--\" ends them. Once everything is attached, a line\n"
+	"\"bcc-run: ready: ...\" goes to stderr.\n"
 	"Functions named kprobe__X, kretprobe__X, tracepoint__CAT__EVENT (TRACEPOINT_PROBE),\n"
 	"raw_tracepoint__X, kfunc__X and kretfunc__X (KFUNC_PROBE, KRETFUNC_PROBE) attach\n"
 	"by themselves; the options attach the others:\n"
@@ -53,8 +61,9 @@ static const char usage[] =
 	"  -D NAME[=VALUE]      define NAME for the compile (repeatable)\n"
 	"  -d SECONDS           stop after SECONDS (default: until Ctrl-C)\n"
 	"  --json               one JSON object per line for events, messages and tables\n"
-	"  --watch              when FILE is saved, recompile and reattach; a text that\n"
-	"                       does not compile leaves the previous one running\n"
+	"  --watch              when FILE is saved, recompile and reattach; the previous\n"
+	"                       program runs until the new one is attached, and keeps\n"
+	"                       running when the new one does not compile, load or attach\n"
 	"  --features           what this host can do, with reasons, then exit\n"
 	"  --no-cache           compile even when the compile cache has the program\n"
 	"Prints bpf_trace_printk() messages as TIME(s) COMM PID MESSAGE, each event of a\n"
@@ -74,8 +83,8 @@ static struct env {
 		struct spec spec;
 	} specs[MAX_SPECS];
 	size_t nspecs;
-	const char *defines[MAX_DEFINES];
-	size_t ndefines;
+	char **cflags; /* "-DNAME[=VALUE]" for each -D, malloc'd */
+	size_t ncflags;
 	long pid;
 	bool json;
 	bool watch;
@@ -85,7 +94,7 @@ static struct env {
 
 /* One BPF_PERF_OUTPUT/BPF_RINGBUF_OUTPUT table and how to decode it. */
 struct output {
-	char name[NAME_LEN];
+	const char *name; /* the tracer's */
 	struct event_layout layout;
 	bool decodable;
 	bool show_name; /* more than one output: prefix lines with the table */
@@ -93,16 +102,36 @@ struct output {
 	struct ring_buf *rb;
 };
 
-/* What one compile of the text brings: its tracer and its outputs. */
+/* What one compile of the text brings: its tracer, its outputs and the
+ * names of its BPF_HISTOGRAM tables. Owns everything it points to. */
 struct session {
 	struct tracer *t;
 	char *text;
 	bool printk;
-	struct output outputs[MAX_OUTPUTS];
+	struct output *outputs;
 	size_t noutputs;
-	char hists[MAX_HISTS][NAME_LEN];
+	char **hists;
 	size_t nhists;
 };
+
+static int add_define(const char *arg)
+{
+	char **cflags;
+
+	if (!arg[0] || arg[0] == '=') {
+		log_error("invalid -D '%s': expected NAME or NAME=VALUE", arg);
+		return -EINVAL;
+	}
+	cflags = realloc(env.cflags, (env.ncflags + 1) * sizeof(*cflags));
+	if (!cflags || asprintf(&cflags[env.ncflags], "-D%s", arg) < 0) {
+		env.cflags = cflags ? cflags : env.cflags;
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	env.cflags = cflags;
+	env.ncflags++;
+	return 0;
+}
 
 static int parse_opt(int opt, const char *arg, void *ctx)
 {
@@ -121,12 +150,7 @@ static int parse_opt(int opt, const char *arg, void *ctx)
 	case 'p':
 		return tool_parse_long(arg, 1, INT_MAX, "PID", &env.pid);
 	case 'D':
-		if (env.ndefines == MAX_DEFINES || !arg[0] || arg[0] == '=') {
-			log_error("invalid -D '%s': expected NAME or NAME=VALUE", arg);
-			return -EINVAL;
-		}
-		env.defines[env.ndefines++] = arg;
-		return 0;
+		return add_define(arg);
 	case 'J':
 		env.json = true;
 		return 0;
@@ -170,21 +194,30 @@ static int attach_spec(struct tracer *t, enum probe_opt kind, const struct spec 
 }
 
 /* BPF_HISTOGRAM(name ...) tables are printed as histograms at exit. */
-static void find_hists(struct session *s)
+static int find_hists(struct session *s)
 {
 	regex_t re;
 	regmatch_t m[2];
 	const char *p = s->text;
+	int err = 0;
 
 	if (regcomp(&re, "BPF_HISTOGRAM[[:space:]]*\\([[:space:]]*([A-Za-z_][A-Za-z0-9_]*)",
 		    REG_EXTENDED))
-		return;
-	while (s->nhists < MAX_HISTS && !regexec(&re, p, 2, m, 0)) {
-		snprintf(s->hists[s->nhists++], NAME_LEN, "%.*s", (int)(m[1].rm_eo - m[1].rm_so),
-			 p + m[1].rm_so);
+		return -ENOMEM;
+	while (!err && !regexec(&re, p, 2, m, 0)) {
+		char **hists = realloc(s->hists, (s->nhists + 1) * sizeof(*hists));
+
+		if (hists)
+			s->hists = hists;
+		if (!hists || !(hists[s->nhists] = strndup(p + m[1].rm_so,
+							      (size_t)(m[1].rm_eo - m[1].rm_so))))
+			err = -ENOMEM;
+		else
+			s->nhists++;
 		p += m[0].rm_eo;
 	}
 	regfree(&re);
+	return err;
 }
 
 static bool is_hist(const struct session *s, const char *name)
@@ -262,102 +295,113 @@ static void session_drain(struct session *s)
 	}
 }
 
+/* Detaches and frees everything of s; s is then empty. */
 static void session_close(struct session *s)
 {
 	for (size_t i = 0; i < s->noutputs; i++) {
 		perf_buf__free(s->outputs[i].pb);
 		ring_buf__free(s->outputs[i].rb);
 	}
+	free(s->outputs);
+	for (size_t i = 0; i < s->nhists; i++)
+		free(s->hists[i]);
+	free(s->hists);
 	tracer__free(s->t);
 	free(s->text);
 	memset(s, 0, sizeof(*s));
 }
 
-/* Compiles text (owned by s from now on) without attaching anything. */
-static int session_compile(struct session *s, const char *path, char *text)
+static int open_output(struct session *s, const struct tracer_table *tab)
 {
-	const char *cflags[MAX_DEFINES];
-	char defs[MAX_DEFINES][256];
-	int err;
+	struct output *o = &s->outputs[s->noutputs];
 
-	memset(s, 0, sizeof(*s));
-	s->text = text;
-	s->printk = strstr(text, "bpf_trace_printk") != NULL;
-	for (size_t i = 0; i < env.ndefines; i++) {
-		snprintf(defs[i], sizeof(defs[i]), "-D%s", env.defines[i]);
-		cflags[i] = defs[i];
-	}
-	s->t = tracer__new();
-	if (!s->t)
-		return -ENOMEM;
-	err = tracer__compile(s->t, &(struct tracer_src){ .text = text, .name = path,
-				.cflags = cflags, .ncflags = env.ndefines, .no_cache = env.no_cache });
-	if (!err)
-		find_hists(s);
-	return err;
+	*o = (struct output){ .name = tab->name };
+	o->decodable = tracer__event_layout(s->t, o->name, &o->layout) == 0;
+	if (!o->decodable)
+		log_info("events of '%s' are printed as raw bytes: libbcc reports no field "
+			 "list this tool can decode (nested structs, or nothing submitted)",
+			 o->name);
+	s->noutputs++; /* from now on session_close() frees what opens below */
+	if (tab->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		return perf_buf__open(s->t, o->name, &(struct perf_buf_opts){
+			.page_cnt = PAGE_CNT, .sample = on_perf_event, .lost = on_perf_lost,
+			.ctx = o }, &o->pb);
+	return ring_buf__open(s->t, o->name, on_ring_event, o, &o->rb);
 }
 
 static int open_outputs(struct session *s)
 {
 	size_t n = tracer__num_tables(s->t);
+	int err = 0;
 
-	for (size_t i = 0; i < n && s->noutputs < MAX_OUTPUTS; i++) {
+	/* the outputs never move: their callbacks hold pointers to them */
+	s->outputs = calloc(n ? n : 1, sizeof(*s->outputs));
+	if (!s->outputs)
+		return tracer__fail(s->t, -ENOMEM, "cannot open the outputs: out of memory");
+	for (size_t i = 0; i < n && !err; i++) {
 		struct tracer_table tab;
-		struct output *o = &s->outputs[s->noutputs];
-		int err;
 
-		if (tracer__table_at(s->t, i, &tab) ||
-		    (tab.type != BPF_MAP_TYPE_PERF_EVENT_ARRAY && tab.type != BPF_MAP_TYPE_RINGBUF))
-			continue;
-		snprintf(o->name, sizeof(o->name), "%s", tab.name);
-		o->decodable = tracer__event_layout(s->t, o->name, &o->layout) == 0;
-		if (!o->decodable)
-			log_info("events of '%s' are printed as raw bytes: libbcc reports no field "
-				 "list this tool can decode (nested structs, or nothing submitted)",
-				 o->name);
-		if (tab.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
-			err = perf_buf__open(s->t, o->name, &(struct perf_buf_opts){
-				.page_cnt = PAGE_CNT, .sample = on_perf_event, .lost = on_perf_lost,
-				.ctx = o }, &o->pb);
-		else
-			err = ring_buf__open(s->t, o->name, on_ring_event, o, &o->rb);
-		if (err)
-			return err;
-		s->noutputs++;
+		if (tracer__table_at(s->t, i, &tab) == 0 &&
+		    (tab.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY || tab.type == BPF_MAP_TYPE_RINGBUF))
+			err = open_output(s, &tab);
 	}
 	for (size_t i = 0; i < s->noutputs; i++)
 		s->outputs[i].show_name = s->noutputs > 1;
-	return 0;
+	return err;
 }
 
-/* Attaches the compiled text and opens its outputs. */
-static int session_attach(struct session *s)
+/* Compiles text (owned by s from now on), attaches it and opens its
+ * outputs. On failure prints why and leaves s empty; a session already
+ * running elsewhere is not touched. */
+static int session_open(struct session *s, const char *path, char *text)
 {
-	int n = tracer__autoattach(s->t), err;
+	int err;
 
-	if (n < 0)
-		return n;
-	for (size_t i = 0; i < env.nspecs; i++) {
-		err = attach_spec(s->t, env.specs[i].kind, &env.specs[i].spec);
-		if (err)
-			return err;
+	memset(s, 0, sizeof(*s));
+	s->text = text;
+	s->printk = strstr(text, "bpf_trace_printk") != NULL;
+	s->t = tracer__new();
+	if (!s->t) {
+		log_error("cannot compile '%s': out of memory", path);
+		session_close(s);
+		return -ENOMEM;
 	}
-	if (tracer__num_links(s->t) == 0)
-		return tracer__fail(s->t, -ENOENT, "nothing to attach: the text has no function "
-				    "named kprobe__, kretprobe__, tracepoint__ (TRACEPOINT_PROBE), "
-				    "raw_tracepoint__, kfunc__ or kretfunc__, and the command line "
-				    "names no probe (-u, -U, -k, -K, -t)");
-	return open_outputs(s);
+	err = tool_compile(s->t, &(struct tracer_src){ .text = text, .name = path,
+			   .cflags = (const char *const *)env.cflags, .ncflags = env.ncflags,
+			   .no_cache = env.no_cache });
+	if (!err && find_hists(s))
+		err = tracer__fail(s->t, -ENOMEM, "cannot read '%s': out of memory", path);
+	if (!err) {
+		err = tracer__autoattach(s->t);
+		err = err > 0 ? 0 : err;
+	}
+	for (size_t i = 0; i < env.nspecs && !err; i++)
+		err = attach_spec(s->t, env.specs[i].kind, &env.specs[i].spec);
+	if (!err && tracer__num_links(s->t) == 0)
+		err = tracer__fail(s->t, -ENOENT, "nothing to attach: the text has no function "
+				   "named kprobe__, kretprobe__, tracepoint__ (TRACEPOINT_PROBE), "
+				   "raw_tracepoint__, kfunc__ or kretfunc__, and the command line "
+				   "names no probe (-u, -U, -k, -K, -t)");
+	if (!err)
+		err = open_outputs(s);
+	if (err) {
+		tool_fail(s->t, err);
+		session_close(s);
+	}
+	return err;
 }
 
 /* Integer keys and leaves print as numbers; anything else as libbcc shows it. */
 static void print_value(struct tracer *t, const char *table, const char *desc, const void *v,
 			size_t size, bool key)
 {
-	char field[128], buf[4096];
+	char field[128];
 	const char *descs[1] = { field };
 	struct event_layout l;
 	size_t len = desc ? strlen(desc) : 0;
+	/* libbcc's "{ 0x1 [ 0x2 ... ] }" takes at most a few characters a byte */
+	size_t cap = 6 * size + 256;
+	char *buf;
 
 	/* a scalar's description is its quoted type name: "\"unsigned int\"" */
 	if (len > 2 && len < 100 && desc[0] == '"' && desc[len - 1] == '"') {
@@ -367,30 +411,55 @@ static void print_value(struct tracer *t, const char *table, const char *desc, c
 			return;
 		}
 	}
+	buf = malloc(cap);
+	if (!buf) {
+		fputs(env.json ? "null" : "(out of memory)", stdout);
+		return;
+	}
 	/* libbcc's pretty-printer needs the compiler: on a cache hit, hex */
-	if ((key ? tracer__key_str(t, table, v, buf, sizeof(buf)) :
-		   tracer__leaf_str(t, table, v, buf, sizeof(buf))) != 0) {
-		size_t n = 0;
+	if ((key ? tracer__key_str(t, table, v, buf, cap) :
+		   tracer__leaf_str(t, table, v, buf, cap)) != 0) {
+		size_t n = (size_t)snprintf(buf, cap, "0x");
 
-		n += snprintf(buf, sizeof(buf), "0x");
-		for (size_t i = 0; i < size && n + 3 < sizeof(buf); i++)
-			n += snprintf(buf + n, sizeof(buf) - n, "%02x", ((const unsigned char *)v)[i]);
+		for (size_t i = 0; i < size; i++)
+			n += (size_t)snprintf(buf + n, cap - n, "%02x",
+					      ((const unsigned char *)v)[i]);
 	}
 	if (env.json)
-		json_string(stdout, buf, sizeof(buf));
+		json_string(stdout, buf, strlen(buf));
 	else
 		fputs(buf, stdout);
+	free(buf);
 }
 
-static void print_hist(struct session *s, const struct tracer_table *tab)
+/* bcc's histograms are keyed by a slot number; a struct key (a pid and a
+ * slot, say) holds several histograms, which this printer cannot split. */
+static bool hist_printable(struct session *s, const struct tracer_table *tab, const char **why)
 {
-	uint64_t vals[128] = { 0 };
-	size_t n = tab->max_entries < 128 ? tab->max_entries : 128;
+	const char *kdesc = tracer__key_desc(s->t, tab->name);
 
-	if (tab->leaf_size != sizeof(uint64_t) || tab->key_size > sizeof(uint64_t))
+	if (!kdesc || kdesc[0] != '"' || tab->key_size > sizeof(uint64_t))
+		*why = "its key is a struct, not a slot number";
+	else if (tab->leaf_size != sizeof(uint64_t))
+		*why = "its values are not 64-bit counts";
+	else if (tab->max_entries > MAX_HIST_SLOTS)
+		*why = "it has more slots than a log2 histogram uses";
+	else
+		return true;
+	return false;
+}
+
+static void print_hist(const struct tracer_table *tab)
+{
+	uint64_t *vals = calloc(tab->max_entries ? tab->max_entries : 1, sizeof(*vals));
+	size_t n = tab->max_entries;
+
+	if (!vals) {
+		log_error("cannot print histogram '%s': out of memory", tab->name);
 		return;
+	}
 	for (size_t i = 0; i < n; i++) {
-		uint64_t key = i;
+		uint64_t key = i; /* little-endian: its first key_size bytes are the slot */
 
 		if (table__lookup(tab, &key, &vals[i]))
 			vals[i] = 0;
@@ -399,23 +468,26 @@ static void print_hist(struct session *s, const struct tracer_table *tab)
 		printf("{\"type\":\"histogram\",\"name\":\"%s\",\"buckets\":", tab->name);
 		hist_json_log2(stdout, vals, n);
 		puts("}");
-		return;
+	} else {
+		printf("\n%s:\n", tab->name);
+		hist_print_log2(stdout, vals, n, "value");
 	}
-	(void)s;
-	printf("\n%s:\n", tab->name);
-	hist_print_log2(stdout, vals, n, "value");
+	free(vals);
 }
 
 static void print_table(struct session *s, const struct tracer_table *tab)
 {
-	unsigned char key[512], next[512], leaf[4096];
 	const char *kdesc = tracer__key_desc(s->t, tab->name);
 	const char *ldesc = tracer__leaf_desc(s->t, tab->name);
+	unsigned char *key = malloc(tab->key_size), *next = malloc(tab->key_size);
+	unsigned char *leaf = malloc(tab->leaf_size);
 	bool first = true;
 	int err;
 
-	if (tab->key_size > sizeof(key) || tab->leaf_size > sizeof(leaf))
-		return;
+	if (!key || !next || !leaf) {
+		log_error("cannot print table '%s': out of memory", tab->name);
+		goto out;
+	}
 	if (env.json)
 		printf("{\"type\":\"table\",\"name\":\"%s\",\"entries\":[", tab->name);
 	else
@@ -423,7 +495,7 @@ static void print_table(struct session *s, const struct tracer_table *tab)
 	for (err = table__next_key(tab, NULL, next); !err; err = table__next_key(tab, key, next)) {
 		memcpy(key, next, tab->key_size);
 		if (table__lookup(tab, key, leaf))
-			continue;
+			continue; /* deleted since next_key: not there to print */
 		if (env.json) {
 			printf("%s{\"key\":", first ? "" : ",");
 			print_value(s->t, tab->name, kdesc, key, tab->key_size, true);
@@ -441,51 +513,68 @@ static void print_table(struct session *s, const struct tracer_table *tab)
 	}
 	if (env.json)
 		puts("]}");
+out:
+	free(key);
+	free(next);
+	free(leaf);
+}
+
+/* What bcc calls the table types bcc-run does not print yet. */
+static const char *unprinted_kind(int type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_PERCPU_HASH: return "BPF_PERCPU_HASH";
+	case BPF_MAP_TYPE_PERCPU_ARRAY: return "BPF_PERCPU_ARRAY";
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH: return "an LRU per-CPU hash";
+	case BPF_MAP_TYPE_STACK_TRACE: return "BPF_STACK_TRACE";
+	case BPF_MAP_TYPE_LPM_TRIE: return "BPF_LPM_TRIE";
+	case BPF_MAP_TYPE_QUEUE: return "BPF_QUEUE";
+	case BPF_MAP_TYPE_STACK: return "BPF_STACK";
+	default: return NULL;
+	}
 }
 
 static void print_tables(struct session *s)
 {
 	for (size_t i = 0; i < tracer__num_tables(s->t); i++) {
 		struct tracer_table tab;
+		const char *why = NULL, *kind;
 
 		if (tracer__table_at(s->t, i, &tab))
 			continue;
+		if (is_hist(s, tab.name) && hist_printable(s, &tab, &why)) {
+			print_hist(&tab);
+			continue;
+		}
 		if (is_hist(s, tab.name))
-			print_hist(s, &tab);
-		else if (tab.type == BPF_MAP_TYPE_HASH || tab.type == BPF_MAP_TYPE_ARRAY ||
-			 tab.type == BPF_MAP_TYPE_LRU_HASH)
+			log_info("histogram '%s' is printed as a table: %s", tab.name, why);
+		if (tab.type == BPF_MAP_TYPE_HASH || tab.type == BPF_MAP_TYPE_ARRAY ||
+		    tab.type == BPF_MAP_TYPE_LRU_HASH)
 			print_table(s, &tab);
+		else if ((kind = unprinted_kind(tab.type)))
+			log_info("table '%s' is not printed: bcc-run cannot print %s tables yet",
+				 tab.name, kind);
 	}
 }
 
-/* Starts a session from the file; prints why not on failure. */
+/* Starts the first session from the file; prints why not on failure. */
 static int session_start(struct session *s, const char *path)
 {
 	char *text;
 	int err = tool_read_text(path, &text);
 
-	if (err)
-		return err;
-	err = session_compile(s, path, text);
-	if (!err)
-		err = session_attach(s);
-	if (err) {
-		if (s->t)
-			tool_fail(s->t, err);
-		session_close(s);
-	}
-	return err;
+	return err ? err : session_open(s, path, text);
 }
 
-/* --watch: the file was written. Compile the new text first; only when it
- * compiles is the running session replaced. */
+/* --watch: the file was written. The running session stays attached until
+ * the new text is compiled, loaded and attached, and goes on running when
+ * any of that fails: only a complete new session replaces it. */
 static void session_reload(struct session *s, const char *path)
 {
 	struct session next;
 	char *text;
-	int err = tool_read_text(path, &text);
 
-	if (err) {
+	if (tool_read_text(path, &text)) {
 		log_info("keeping the previous program running");
 		return;
 	}
@@ -493,28 +582,16 @@ static void session_reload(struct session *s, const char *path)
 		free(text);
 		return;
 	}
-	err = session_compile(&next, path, text);
-	if (err) {
-		tool_fail(next.t, err);
+	if (session_open(&next, path, text)) {
 		log_info("keeping the previous program running");
-		session_close(&next);
 		return;
 	}
 	session_drain(s);
 	if (!env.json)
 		print_tables(s);
 	session_close(s);
-	err = session_attach(&next);
-	if (!err) {
-		*s = next;
-		log_info("reloaded '%s': %zu probe(s) attached", path, tracer__num_links(s->t));
-		return;
-	}
-	tool_fail(next.t, err);
-	session_close(&next);
-	log_info("the new text does not attach; restarting the previous one");
-	if (session_start(s, path) && !s->t)
-		log_error("the previous text no longer attaches either; waiting for the next save");
+	*s = next;
+	log_info("ready: reloaded '%s': %zu probe(s) attached", path, tracer__num_links(s->t));
 }
 
 /* An inotify watch on FILE's directory: editors often replace the file. */
@@ -557,61 +634,98 @@ static bool watch_changed(int fd, const char *base)
 	return changed;
 }
 
+/* What the event loop watches besides the session. */
+struct loop {
+	struct trace_pipe *tp;
+	unsigned long lost_reported;
+	int watch_fd;
+	const char *watch_base;
+};
+
+/* Opens trace_pipe the first time a session's text prints to it. */
+static int loop_trace_pipe(struct loop *l, const struct session *s)
+{
+	int err;
+
+	if (!s->printk || l->tp)
+		return 0;
+	err = tool_trace_pipe_open(&l->tp);
+	if (!err && !env.json)
+		fputs(TOOL_TIMED_HEADER, stdout);
+	return err;
+}
+
+/* One turn: waits up to wait_ms for any source, then serves each one a
+ * bounded batch. Returns 1 when trace lines are left over (the next turn
+ * must not wait), 0, or a negative errno after printing why. */
+static int loop_turn(struct loop *l, struct session *s, const char *path, int wait_ms)
+{
+	struct pollfd *pfds = calloc(s->noutputs + 2, sizeof(*pfds));
+	struct trace_fields f;
+	nfds_t n = 0;
+	int err = 0, lines = 0;
+
+	if (!pfds) {
+		log_error("cannot read events: out of memory");
+		return -ENOMEM;
+	}
+	if (l->tp)
+		pfds[n++] = (struct pollfd){ .fd = trace_pipe__fd(l->tp), .events = POLLIN };
+	if (l->watch_fd >= 0)
+		pfds[n++] = (struct pollfd){ .fd = l->watch_fd, .events = POLLIN };
+	for (size_t i = 0; i < s->noutputs; i++)
+		pfds[n++] = (struct pollfd){ .events = POLLIN, .fd = s->outputs[i].pb ?
+					     perf_buf__fd(s->outputs[i].pb) :
+					     ring_buf__fd(s->outputs[i].rb) };
+	if (poll(pfds, n, wait_ms) < 0 && errno != EINTR)
+		err = -errno;
+	free(pfds);
+	while (!err && l->tp && lines < TRACE_BATCH && (err = trace_pipe__next(l->tp, &f, 0)) > 0) {
+		print_trace(&f, NULL);
+		lines++;
+		err = 0;
+	}
+	if (l->tp)
+		tool_trace_pipe_report_lost(l->tp, &l->lost_reported);
+	for (size_t i = 0; i < s->noutputs && err >= 0; i++)
+		err = s->outputs[i].pb ? perf_buf__poll(s->outputs[i].pb, 0) :
+					 ring_buf__poll(s->outputs[i].rb, 0);
+	err = err == -EINTR ? 0 : err;
+	if (err < 0) {
+		log_error("cannot read events: %s", strerror(-err));
+		return err;
+	}
+	if (l->watch_fd >= 0 && watch_changed(l->watch_fd, l->watch_base)) {
+		poll(NULL, 0, 50); /* let the editor finish writing */
+		watch_changed(l->watch_fd, l->watch_base);
+		session_reload(s, path);
+	}
+	return lines == TRACE_BATCH;
+}
+
 static int run(struct session *s, const char *path, long duration)
 {
-	struct trace_pipe *tp = NULL;
+	struct loop l = { .watch_fd = -1 };
 	struct tool_deadline deadline;
-	const char *base = NULL;
-	unsigned long reported = 0;
-	int watch_fd = -1, wait, err = 0;
+	int wait, busy = 0, err;
 
-	if (env.watch && (watch_fd = watch_open(path, &base)) < 0)
-		return watch_fd;
+	if (env.watch && (l.watch_fd = watch_open(path, &l.watch_base)) < 0)
+		return l.watch_fd;
+	err = loop_trace_pipe(&l, s);
+	if (!err)
+		log_info("ready: %zu probe(s) attached from '%s'%s", tracer__num_links(s->t),
+			 path, env.watch ? "; watching it for changes" : "");
 	tool_deadline_start(&deadline, duration);
-	while ((wait = tool_deadline_wait_ms(&deadline, 100)) >= 0) {
-		struct trace_fields f;
-		int slice = wait / 2 + 1;
-
-		if (s->printk && !tp) {
-			err = tool_trace_pipe_open(&tp);
-			if (err)
-				break;
-			if (!env.json)
-				fputs(TOOL_TIMED_HEADER, stdout);
-		}
-		if (tp) {
-			while ((err = trace_pipe__next(tp, &f, slice)) > 0) {
-				print_trace(&f, NULL);
-				slice = 0;
-			}
-			tool_trace_pipe_report_lost(tp, &reported);
-		}
-		for (size_t i = 0; i < s->noutputs && err >= 0; i++) {
-			if (s->outputs[i].pb)
-				err = perf_buf__poll(s->outputs[i].pb, tp ? 0 : slice);
-			else
-				err = ring_buf__poll(s->outputs[i].rb, tp ? 0 : slice);
-		}
-		if (!tp && !s->noutputs)
-			poll(NULL, 0, slice);
-		err = err == -EINTR ? 0 : err;
-		if (err < 0) {
-			log_error("cannot read events: %s", strerror(-err));
-			break;
-		}
-		err = 0;
-		if (watch_fd >= 0 && watch_changed(watch_fd, base)) {
-			poll(NULL, 0, 50); /* let the editor finish writing */
-			watch_changed(watch_fd, base);
-			session_reload(s, path);
-		}
+	while (!err && (wait = tool_deadline_wait_ms(&deadline, TURN_MS)) >= 0) {
+		busy = loop_turn(&l, s, path, busy ? 0 : wait);
+		err = busy < 0 ? busy : loop_trace_pipe(&l, s);
 	}
 	session_drain(s);
-	if (tp)
-		tool_trace_pipe_drain(tp, print_trace, NULL);
-	if (watch_fd >= 0)
-		close(watch_fd);
-	trace_pipe__free(tp);
+	if (l.tp)
+		tool_trace_pipe_drain(l.tp, print_trace, NULL);
+	if (l.watch_fd >= 0)
+		close(l.watch_fd);
+	trace_pipe__free(l.tp);
 	return err;
 }
 
@@ -627,38 +741,40 @@ int main(int argc, char **argv)
 	struct tool_opts opts;
 	enum tool_parse_result r;
 	const char *path;
-	int err;
+	int err = 2, first;
 
 	tool_init("bcc-run");
-	/* FILE comes first; options may follow it */
-	path = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
-	if (path) {
-		argv[1] = argv[0];
-		argv++;
-		argc--;
+	r = tool_parse_args(argc, argv, usage, "u:U:k:K:t:p:D:", longopts, parse_opt, NULL,
+			    &opts, 1, &first);
+	if (r != TOOL_RUN) {
+		err = r == TOOL_HELP ? 0 : 2;
+		goto out;
 	}
-	r = tool_parse(argc, argv, usage, "u:U:k:K:t:p:D:", longopts, parse_opt, NULL, &opts);
-	if (r != TOOL_RUN)
-		return r == TOOL_HELP ? 0 : 2;
 	env.no_cache = opts.no_cache;
+	path = first < argc ? argv[first] : NULL;
 	if (env.features) {
 		feature_report(stdout);
-		return 0;
+		err = 0;
+		goto out;
 	}
 	if (!path) {
 		log_error("no BPF text given: bcc-run FILE.bpf.c [options] (see bcc-run -h)");
-		return 2;
+		goto out;
 	}
 	if (opts.bpf_file) {
-		log_error("-f is not used by bcc-run: give the BPF text as its first argument");
-		return 2;
+		log_error("-f is not used by bcc-run: give the BPF text as its argument");
+		goto out;
 	}
 	err = session_start(&s, path);
-	if (err)
-		return 1;
-	err = run(&s, path, opts.duration);
-	if (s.t)
+	if (!err) {
+		err = run(&s, path, opts.duration);
 		print_tables(&s);
+	}
 	session_close(&s);
-	return err != 0;
+	err = err != 0;
+out:
+	for (size_t i = 0; i < env.ncflags; i++)
+		free(env.cflags[i]);
+	free(env.cflags);
+	return err;
 }

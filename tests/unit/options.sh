@@ -35,6 +35,15 @@ done
 expect 2 "invalid --probe 'bogus': expected kfunc, kprobe or tracepoint" -- \
 	"$bin/opensnoop_simple" --probe bogus
 expect 2 "requires an argument -- 'n'" -- "$bin/opensnoop_simple" -n
+# bcc-run takes options before and after FILE, and -- ends them
+expect 2 "unexpected argument 'extra'" -- "$bin/bcc-run" /nonexistent.bpf.c extra
+expect 2 "invalid duration 'abc'" -- "$bin/bcc-run" -d abc /nonexistent.bpf.c
+for args in "-d 0 /nonexistent.bpf.c" "--no-cache /nonexistent.bpf.c" \
+	"-D X=1 /nonexistent.bpf.c -d 0" "-d 0 -- /nonexistent.bpf.c"; do
+	# shellcheck disable=SC2086
+	expect 1 "cannot read BPF text '/nonexistent.bpf.c': No such file" -- "$bin/bcc-run" $args
+done
+expect 1 "cannot read BPF text '-x.bpf.c'" -- "$bin/bcc-run" -d 0 -- -x.bpf.c
 expect 0 "^Usage: check_kfunc" -- "$bin/check_kfunc" -h
 expect 2 "^Usage: check_kfunc" -- "$bin/check_kfunc" -x
 expect 0 "^Usage: target-sample" -- "$bin/target-sample" -h

@@ -133,7 +133,9 @@ int main(void)
 	CHECK_INT(perf_buf_parse_cpus("0-3,6,8-9\n", cpus, 16), 7);
 	CHECK_INT(cpus[4], 6);
 	CHECK_INT(cpus[6], 9);
-	CHECK_INT(perf_buf_parse_cpus("0-100", cpus, 16), 16);
+	CHECK_INT(perf_buf_parse_cpus("0-100", cpus, 16), 101);
+	CHECK_INT(cpus[15], 15);
+	CHECK_INT(perf_buf_parse_cpus("0-4095", NULL, 0), 4096);
 	CHECK_INT(perf_buf_parse_cpus("", cpus, 16), -EINVAL);
 	CHECK_INT(perf_buf_parse_cpus("3-1", cpus, 16), -EINVAL);
 	CHECK_INT(perf_buf_parse_cpus("a", cpus, 16), -EINVAL);
