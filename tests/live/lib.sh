@@ -43,3 +43,17 @@ expect_fail() {
 	fi
 	check_clean "$before" "$*"
 }
+
+# wait_for FILE ERE SECONDS [COUNT]: until FILE has COUNT (default 1) lines
+# matching ERE; fails, showing the file's end, after SECONDS.
+wait_for() {
+	local file=$1 ere=$2 secs=$3 count=${4:-1} t0=$SECONDS
+	until [ "$(grep -cE -- "$ere" "$file" 2>/dev/null)" -ge "$count" ]; do
+		if [ $((SECONDS - t0)) -ge "$secs" ]; then
+			echo "waited ${secs}s for /$ere/ in $file; its end:"
+			tail -5 "$file" 2>/dev/null | sed 's/^/    /'
+			return 1
+		fi
+		sleep 0.05
+	done
+}
