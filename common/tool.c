@@ -123,7 +123,17 @@ int tool_read_text(const char *path, char **out)
 		log_error("cannot read BPF text '%s': %s", path, strerror(-err));
 		return err;
 	}
+	errno = 0;
 	n = getdelim(&buf, &cap, '\0', f);
+	if (n < 0 && !feof(f)) {
+		/* a read error (a directory gives EISDIR), not an empty file */
+		int err = errno ? -errno : -EIO;
+
+		log_error("cannot read BPF text '%s': %s", path, strerror(-err));
+		fclose(f);
+		free(buf);
+		return err;
+	}
 	if (n >= 0 && !feof(f)) {
 		/* a NUL before the end: a binary file, which clang would only
 		 * answer with pages of nonsense */
@@ -134,7 +144,7 @@ int tool_read_text(const char *path, char **out)
 		return -EINVAL;
 	}
 	fclose(f);
-	if (n < 0) {
+	if (n < 0) { /* an empty file: clang will say what it lacks */
 		free(buf);
 		buf = strdup("");
 	}
