@@ -1,11 +1,16 @@
 # Thin wrapper so users type make, make demo, make check.
 BUILD ?= build
 JOBS ?= $(shell nproc)
+# make alone builds for users; the test targets build as CI and developers
+# do: warnings are errors, unit tests run under ASan and UBSan (README: Tests)
+DEV_FLAGS = -DBCC_C_WERROR=ON -DBCC_C_SANITIZE=ON
 
 .PHONY: all setup demo check unit live lab reliability fuzz bench clean
 
+check unit live lab reliability: CMAKE_FLAGS += $(DEV_FLAGS)
+
 all:
-	@cmake -S . -B $(BUILD) >/dev/null
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
 setup:

@@ -8,16 +8,7 @@
 #include <uapi/linux/ptrace.h>
 #include <uapi/linux/limits.h>
 #include <linux/sched.h>
-
-struct data_t {
-	u64 id;
-	u64 ts;
-	u32 uid;
-	int ret;
-	char comm[TASK_COMM_LEN];
-	char fname[NAME_MAX];
-	int flags;
-};
+#include "opensnoop_simple.h"
 
 BPF_PERF_OUTPUT(events);
 

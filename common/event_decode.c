@@ -116,18 +116,71 @@ int event_layout_parse(const char *const *descs, size_t n, struct event_layout *
 	return 0;
 }
 
+/* The length of the UTF-8 sequence at p (avail bytes), setting *valid. An
+ * invalid one's length is its maximal subpart (Unicode 3.9, as Python's
+ * errors="replace" and browsers count): the bytes one U+FFFD replaces.
+ * Overlongs, surrogates and code points above U+10FFFF are invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t avail, bool *valid)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t need;
+
+	*valid = false;
+	if (c < 0x80) {
+		*valid = true;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		lo = c == 0xe0 ? 0xa0 : 0x80; /* overlong below */
+		hi = c == 0xed ? 0x9f : 0xbf; /* surrogates above */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		lo = c == 0xf0 ? 0x90 : 0x80; /* overlong below */
+		hi = c == 0xf4 ? 0x8f : 0xbf; /* beyond U+10FFFF above */
+	} else {
+		return 1; /* a continuation byte, C0, C1 or F5..FF */
+	}
+	for (size_t i = 1; i < need; i++) {
+		if (i >= avail || p[i] < lo || p[i] > hi)
+			return i;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*valid = true;
+	return need;
+}
+
 void json_string(FILE *out, const char *s, size_t n)
 {
-	fputc('"', out);
-	for (size_t i = 0; i < n && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strnlen(s, n);
 
-		if (c == '"' || c == '\\')
+	fputc('"', out);
+	for (size_t i = 0; i < len; ) {
+		unsigned char c = p[i];
+		bool valid;
+		size_t seq = utf8_seq(p + i, len - i, &valid);
+
+		if (!valid)
+			fputs("\xef\xbf\xbd", out); /* U+FFFD */
+		else if (seq > 1)
+			fwrite(p + i, 1, seq, out);
+		else if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c == '\r')
+			fputs("\\r", out);
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(out, "\\u%04x", c);
 		else
 			fputc(c, out);
+		i += seq;
 	}
 	fputc('"', out);
 }

@@ -46,7 +46,9 @@ void event_format(const struct event_layout *l, const void *data, size_t size, b
  * checked that it fits). */
 void event_format_value(const struct event_field *f, const void *data, bool json, FILE *out);
 
-/* Writes s (n bytes, stopping at NUL) as a JSON string literal. */
+/* Writes s (n bytes, stopping at NUL) as a JSON string literal: valid UTF-8
+ * as is, each invalid sequence as U+FFFD, '"', '\\', control characters and
+ * DEL escaped. */
 void json_string(FILE *out, const char *s, size_t n);
 
 #endif

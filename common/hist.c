@@ -1,8 +1,12 @@
 #include "hist.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
+#include <string.h>
 
 #define STARS_MAX 40
+/* the digits of 2^HIST_MAX_SLOTS and a NUL (log10(2) < 1/3) */
+#define POW2_DIGITS (HIST_MAX_SLOTS / 3 + 2)
 
 /* bcc's _stars(): width * val / max stars, a '+' for the overflow case */
 static void stars(FILE *out, uint64_t val, uint64_t max, int width)
@@ -15,12 +19,46 @@ static void stars(FILE *out, uint64_t val, uint64_t max, int width)
 		fputc(i < n ? (i == n - 1 && val > max ? '+' : '*') : ' ', out);
 }
 
-static void bucket(size_t i, uint64_t *low, uint64_t *high)
+/* 2^k, less one when minus_one, in decimal. bpf_log2l() of a u64 is at most
+ * 64, so slots beyond 64 hold no log2 of a value: only a program that
+ * indexes the histogram itself fills them. bcc's Python prints their bounds
+ * with its big integers; so do we, exactly, instead of shifting a u64 by 64
+ * or more (undefined behaviour). */
+static const char *pow2_str(size_t k, bool minus_one, char buf[POW2_DIGITS])
 {
-	*low = (1ULL << i) >> 1;
-	*high = i >= 64 ? UINT64_MAX : (1ULL << i) - 1;
-	if (*low == *high)
-		*low -= 1;
+	unsigned char d[POW2_DIGITS] = { 1 }; /* little-endian decimal digits */
+	size_t n = 1;
+
+	for (size_t i = 0; i < k; i++) {
+		int carry = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			int v = d[j] * 2 + carry;
+
+			d[j] = v % 10;
+			carry = v / 10;
+		}
+		if (carry)
+			d[n++] = carry;
+	}
+	if (minus_one)
+		d[0] -= 1; /* 2^k ends in 1, 2, 4, 6 or 8: no borrow */
+	while (n > 1 && !d[n - 1])
+		n--;
+	for (size_t j = 0; j < n; j++)
+		buf[j] = (char)('0' + d[n - 1 - j]);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* bcc's bounds of slot i: [2^(i-1), 2^i - 1], slot 1 also holding 0 */
+static void bucket(size_t i, char low[POW2_DIGITS], char high[POW2_DIGITS])
+{
+	if (i <= 1)
+		strcpy(low, "0");
+	else
+		pow2_str(i - 1, false, low);
+	pow2_str(i, true, high);
 }
 
 void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_type)
@@ -29,6 +67,8 @@ void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_
 	uint64_t val_max = 0;
 	int wide, width;
 
+	if (n > HIST_MAX_SLOTS)
+		n = HIST_MAX_SLOTS;
 	for (size_t i = 0; i < n; i++) {
 		if (vals[i])
 			idx_max = i;
@@ -44,15 +84,13 @@ void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_
 	else
 		fprintf(out, "     %-19s : count     distribution\n", val_type);
 	for (size_t i = 1; i <= idx_max; i++) {
-		uint64_t low, high;
+		char low[POW2_DIGITS], high[POW2_DIGITS];
 
-		bucket(i, &low, &high);
+		bucket(i, low, high);
 		if (wide)
-			fprintf(out, "%20" PRIu64 " -> %-20" PRIu64 " : %-8" PRIu64 " |", low, high,
-				vals[i]);
+			fprintf(out, "%20s -> %-20s : %-8" PRIu64 " |", low, high, vals[i]);
 		else
-			fprintf(out, "%10" PRIu64 " -> %-10" PRIu64 " : %-8" PRIu64 " |", low, high,
-				vals[i]);
+			fprintf(out, "%10s -> %-10s : %-8" PRIu64 " |", low, high, vals[i]);
 		stars(out, vals[i], val_max, width);
 		fputs("|\n", out);
 	}
@@ -60,15 +98,15 @@ void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_
 
 void hist_json_log2(FILE *out, const uint64_t *vals, size_t n)
 {
+	if (n > HIST_MAX_SLOTS)
+		n = HIST_MAX_SLOTS;
 	fputc('[', out);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t low, high;
+		char low[POW2_DIGITS], high[POW2_DIGITS];
 
-		bucket(i, &low, &high);
-		if (i == 0)
-			low = high = 0;
-		fprintf(out, "%s{\"low\":%" PRIu64 ",\"high\":%" PRIu64 ",\"count\":%" PRIu64 "}",
-			i ? "," : "", low, high, vals[i]);
+		bucket(i, low, high);
+		fprintf(out, "%s{\"low\":%s,\"high\":%s,\"count\":%" PRIu64 "}", i ? "," : "",
+			low, high, vals[i]);
 	}
 	fputc(']', out);
 }

@@ -6,8 +6,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Slots printed at most: slots from HIST_MAX_SLOTS on are left out. A log2
+ * of a u64 is at most 64 (bcc-run reads 128 slots at most). */
+#define HIST_MAX_SLOTS 1024
+
 /* vals[i] counts the values v with bpf_log2l(v) == i, i.e. v in
- * [2^(i-1), 2^i - 1] (bucket 1 also holds 0). Prints nothing when all are
+ * [2^(i-1), 2^i - 1] (bucket 1 also holds 0); bounds beyond 2^64 are
+ * printed exactly, as bcc's Python does. Prints nothing when all are
  * zero. */
 void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_type);
 

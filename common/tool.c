@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,40 +111,151 @@ enum tool_parse_result tool_parse_args(int argc, char **argv, const char *usage,
 	return TOOL_RUN;
 }
 
-int tool_read_text(const char *path, char **out)
+/* Reads the file at path whole into *out (malloc'd). Returns 0, -EINVAL
+ * when it holds a NUL byte, or the errno of the open or read (an empty
+ * file is an empty text, not an error). */
+static int read_whole(const char *path, char **out)
 {
 	FILE *f = fopen(path, "re");
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	int err = 0;
 
-	if (!f) {
-		int err = -errno;
-
-		log_error("cannot read BPF text '%s': %s", path, strerror(-err));
-		return err;
-	}
+	if (!f)
+		return -errno;
+	errno = 0;
 	n = getdelim(&buf, &cap, '\0', f);
-	if (n >= 0 && !feof(f)) {
-		/* a NUL before the end: a binary file, which clang would only
-		 * answer with pages of nonsense */
-		log_error("'%s' is not a BPF text: it holds NUL bytes (a binary file?); give "
-			  "the .bpf.c source", path);
-		fclose(f);
-		free(buf);
-		return -EINVAL;
-	}
+	if (n < 0 && !feof(f))
+		err = errno ? -errno : -EIO; /* a directory gives EISDIR */
+	else if (n >= 0 && !feof(f))
+		err = -EINVAL; /* a NUL before the end */
 	fclose(f);
-	if (n < 0) {
+	if (!err && n < 0) {
 		free(buf);
 		buf = strdup("");
+		if (!buf)
+			err = -ENOMEM;
 	}
-	if (!buf) {
-		log_error("out of memory");
-		return -ENOMEM;
+	if (err) {
+		free(buf);
+		return err;
 	}
 	*out = buf;
 	return 0;
+}
+
+/* The file a line '#include "NAME"' names, resolved against the directory
+ * of the including text at path. Returns false for any other line. */
+static bool quoted_include(const char *line, size_t len, const char *path, char *out,
+			   size_t size)
+{
+	const char *end = line + len, *p = line, *name, *dir_end = strrchr(path, '/');
+	int dir_len = dir_end ? (int)(dir_end - path + 1) : 0;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p++ != '#')
+		return false;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if ((size_t)(end - p) < 8 || strncmp(p, "include", 7))
+		return false;
+	p += 7;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p++ != '"')
+		return false;
+	name = p;
+	while (p < end && *p != '"' && *p != '\n')
+		p++;
+	if (p == end || *p != '"' || p == name)
+		return false;
+	if (*name == '/')
+		dir_len = 0;
+	return snprintf(out, size, "%.*s%.*s", dir_len, path, (int)(p - name), name) <
+	       (int)size;
+}
+
+/* "#line LINE "PATH"" with PATH quoted as a C string */
+static void line_marker(FILE *f, long line, const char *path)
+{
+	fprintf(f, "#line %ld \"", line);
+	for (const char *p = path; *p; p++)
+		fprintf(f, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+	fputs("\"\n", f);
+}
+
+/* libbcc compiles a text from a string, where clang finds nothing next to
+ * it: each '#include "FILE"' whose FILE is beside the text (a tool's event
+ * struct, bpf_text/<tool>.h) is replaced by FILE's content between #line
+ * markers, as cmake/embed.cmake does for the embedded texts. Inlined, the
+ * header is also part of the compile cache's key. Other includes (not
+ * found there, <...>, or inside the header) are left to clang. */
+static int inline_includes(const char *path, const char *text, char **out)
+{
+	char *res = NULL, hpath[PATH_MAX];
+	size_t size = 0;
+	FILE *f = open_memstream(&res, &size);
+	long line = 1;
+
+	if (!f)
+		return -ENOMEM;
+	for (const char *p = text; *p; line++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+		char *content = NULL;
+		int err = -ENOENT;
+
+		if (quoted_include(p, len, path, hpath, sizeof(hpath)))
+			err = read_whole(hpath, &content);
+		if (err == -ENOENT) {
+			fwrite(p, 1, len, f);
+		} else if (err) {
+			fclose(f);
+			free(res);
+			log_error("cannot read '%s', included by '%s' line %ld: %s", hpath, path,
+				  line, err == -EINVAL ? "it holds NUL bytes" : strerror(-err));
+			return err;
+		} else {
+			line_marker(f, 1, hpath);
+			fputs(content, f);
+			if (content[0] && content[strlen(content) - 1] != '\n')
+				fputc('\n', f);
+			line_marker(f, line + 1, path);
+			free(content);
+		}
+		p += len;
+	}
+	if (fclose(f)) {
+		free(res);
+		return -ENOMEM;
+	}
+	*out = res;
+	return 0;
+}
+
+int tool_read_text(const char *path, char **out)
+{
+	char *text;
+	int err = read_whole(path, &text);
+
+	if (err == -EINVAL) {
+		/* a binary file, which clang would only answer with pages of
+		 * nonsense */
+		log_error("'%s' is not a BPF text: it holds NUL bytes (a binary file?); give "
+			  "the .bpf.c source", path);
+		return err;
+	}
+	if (err) {
+		log_error("cannot read BPF text '%s': %s", path, strerror(-err));
+		return err;
+	}
+	err = inline_includes(path, text, out);
+	free(text);
+	if (err == -ENOMEM)
+		log_error("cannot read BPF text '%s': out of memory", path);
+	return err;
 }
 
 int tool_fail(struct tracer *t, int err)

@@ -63,9 +63,10 @@ int tool_compile(struct tracer *t, const struct tracer_src *src);
 int tool_open(struct tracer **out, const struct tool_opts *opts, const char *embedded,
 	      const char *name, const char *const *cflags, size_t ncflags);
 
-/* Reads the BPF text at path into *out (malloc'd). Refuses a binary file
- * (one holding NUL bytes). Prints why and returns a negative errno on
- * failure. */
+/* Reads the BPF text at path into *out (malloc'd), with each file it
+ * includes as '#include "FILE"' from its own directory inlined (a tool's
+ * event struct, bpf_text/<tool>.h). Refuses a binary file (one holding NUL
+ * bytes). Prints why and returns a negative errno on failure. */
 int tool_read_text(const char *path, char **out);
 
 /* Prints tracer__errmsg(t) and returns err. */

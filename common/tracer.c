@@ -21,16 +21,23 @@ struct tracer *tracer__new(void)
 	return calloc(1, sizeof(struct tracer));
 }
 
+/* The message when there is no memory to write the real one: never freed. */
+static char no_memory_msg[] = "out of memory (while writing the message of an error)";
+
+static void set_err(struct tracer *t, char *msg)
+{
+	if (t->err != no_memory_msg)
+		free(t->err);
+	t->err = msg;
+}
+
 int tracer__fail(struct tracer *t, int err, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		free(t->err);
-		t->err = msg;
-	}
+	set_err(t, vasprintf(&msg, fmt, ap) >= 0 ? msg : no_memory_msg);
 	va_end(ap);
 	return err;
 }
@@ -99,10 +106,12 @@ static int compile_text(struct tracer *t, const struct tracer_src *src)
 	free(named);
 
 	if (image_from_module(t->cc, t->mod, src->text, &t->img))
-		return -ENOMEM;
+		return tracer__fail(t, -ENOMEM, "cannot compile '%s': out of memory while copying "
+				    "the compiled program", t->name);
 	t->fds = calloc(t->img.ntables ? t->img.ntables : 1, sizeof(*t->fds));
 	if (!t->fds)
-		return -ENOMEM;
+		return tracer__fail(t, -ENOMEM, "cannot compile '%s': out of memory while listing "
+				    "its tables", t->name);
 	for (uint32_t i = 0; i < t->img.ntables; i++)
 		t->fds[i] = t->cc->table_fd_id(t->mod, i);
 	return 0;
@@ -116,7 +125,8 @@ int tracer__compile(struct tracer *t, const struct tracer_src *src)
 
 	t->name = strdup(src->name ? src->name : "BPF text");
 	if (!t->name)
-		return -ENOMEM;
+		return tracer__fail(t, -ENOMEM, "cannot compile '%s': out of memory",
+				    src->name ? src->name : "BPF text");
 	/* libbcc creates the maps while compiling: without privileges it
 	 * fails with nothing a user can act on */
 	feature_privileges(&priv);
@@ -201,7 +211,8 @@ int tracer__load(struct tracer *t, const char *fn_name, int prog_type)
 	if (!progs || !name || !insns) {
 		free(name);
 		free(insns);
-		return -ENOMEM;
+		return tracer__fail(t, -ENOMEM, "cannot load '%s': out of memory while preparing "
+				    "its instructions", fn_name);
 	}
 	if (image_patch(&t->img, f, t->fds, insns)) {
 		free(name);
@@ -379,7 +390,7 @@ void tracer__free(struct tracer *t)
 	free(t->fds);
 	image_free(&t->img);
 	free(t->name);
-	free(t->err);
+	set_err(t, NULL);
 	free(t);
 }
 
@@ -393,7 +404,9 @@ int tracer_add_link(struct tracer *t, enum probe_kind kind, const char *ev_name,
 	if (!links || (ev_name && !ev)) {
 		free(ev);
 		link_release(kind, fd, ev_name);
-		return -ENOMEM;
+		return tracer__fail(t, -ENOMEM, "cannot attach %s%s%s: out of memory while "
+				    "recording the probe (it was detached)", probe_kind_str(kind),
+				    ev_name ? " " : "", ev_name ? ev_name : "");
 	}
 	t->links[t->nlinks++] = (struct tracer_link){ .kind = kind, .ev_name = ev, .fd = fd };
 	return 0;

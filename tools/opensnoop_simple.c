@@ -1,6 +1,7 @@
 /* opensnoop_simple: file opens, sent through a perf buffer. Uses a kretfunc
  * where the kernel runs them, else a kprobe pair, else the openat
  * tracepoints, and says on stderr which and why. */
+#include "event_decode.h"
 #include "feature.h"
 #include "ksyms.h"
 #include "log.h"
@@ -11,27 +12,18 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/types.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "opensnoop_simple.h"
+
 extern const char bpf_text_opensnoop_simple[];
 
-#define TASK_COMM_LEN 16
-#define NAME_MAX 255
 #define PAGE_CNT 64
 /* where open() and openat() go from Linux 5.6; do_sys_open before */
 #define OPENAT2_FN "do_sys_openat2"
-
-/* struct data_t of bpf_text/opensnoop_simple.bpf.c */
-struct data_t {
-	uint64_t id;
-	uint64_t ts;
-	uint32_t uid;
-	int ret;
-	char comm[TASK_COMM_LEN];
-	char fname[NAME_MAX];
-	int flags;
-};
 
 static const char usage[] =
 	"Usage: opensnoop_simple [-p PID] [-x] [-T] [-n NAME] [--probe KIND] [-d SECONDS] [-f FILE] [--no-cache]\n"
@@ -112,6 +104,43 @@ static enum probe_mode choose_mode(void)
 	return MODE_TRACEPOINT;
 }
 
+#define FIX "the text must include the opensnoop_simple.h this tool was built with (keep " \
+	    "a copy of bpf_text/opensnoop_simple.h next to an edited text)"
+
+/* The text's struct must be opensnoop_simple.h's: an edited text (-f) with
+ * another copy of it would have its events misread. libbcc reports the
+ * fields the text sends, from the compiler or the cache. */
+static int check_event_layout(struct tracer *t, const char *text_name)
+{
+#define FIELD(f) { #f, offsetof(struct data_t, f) }
+	static const struct {
+		const char *name;
+		size_t offset;
+	} want[] = { FIELD(id), FIELD(ts), FIELD(uid), FIELD(ret), FIELD(comm), FIELD(fname),
+		     FIELD(flags) };
+#undef FIELD
+	struct event_layout l;
+	size_t i, k;
+
+	if (tracer__event_layout(t, "events", &l))
+		return 0; /* no layout to compare: perf_buf__open() says what is missing */
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (k = 0; k < l.n && strcmp(l.fields[k].name, want[i].name); k++)
+			;
+		if (k == l.n || l.fields[k].offset != want[i].offset)
+			break;
+	}
+	if (i < sizeof(want) / sizeof(want[0]))
+		log_error("'%s' sends a struct data_t whose field '%s' is missing or moved: "
+			  "%s", text_name, want[i].name, FIX);
+	else if (l.size != sizeof(struct data_t))
+		log_error("'%s' sends a struct data_t of %zu bytes, not %zu: %s", text_name, l.size,
+			  sizeof(struct data_t), FIX);
+	else
+		return 0;
+	return -EINVAL;
+}
+
 static void on_event(void *ctx, int cpu, const void *raw, size_t size)
 {
 	struct data_t e;
@@ -175,6 +204,10 @@ int main(int argc, char **argv)
 
 	err = tool_open(&t, &opts, bpf_text_opensnoop_simple,
 			"bpf_text/opensnoop_simple.bpf.c", cflags, ncflags);
+	if (err)
+		goto cleanup;
+	err = check_event_layout(t, opts.bpf_file ? opts.bpf_file :
+				 "bpf_text/opensnoop_simple.bpf.c");
 	if (err)
 		goto cleanup;
 	err = perf_buf__open(t, "events", &(struct perf_buf_opts){ .page_cnt = PAGE_CNT,

@@ -27,6 +27,8 @@ for tool in uprobe_simple strlen_snoop_simple tcpv4connect_simple tcpv4connect_a
 	expect 2 "unexpected argument 'extra'" -- "$bin/$tool" extra
 	expect 1 "cannot read BPF text '/nonexistent.bpf.c': No such file" -- \
 		"$bin/$tool" -f /nonexistent.bpf.c -d 0
+	# a read error is not an empty text
+	expect 1 "cannot read BPF text '/': Is a directory" -- "$bin/$tool" -f / -d 0
 done
 for tool in uprobe_simple strlen_snoop_simple opensnoop_simple; do
 	expect 2 "invalid PID '0'" -- "$bin/$tool" -p 0
@@ -44,6 +46,7 @@ for args in "-d 0 /nonexistent.bpf.c" "--no-cache /nonexistent.bpf.c" \
 	expect 1 "cannot read BPF text '/nonexistent.bpf.c': No such file" -- "$bin/bcc-run" $args
 done
 expect 1 "cannot read BPF text '-x.bpf.c'" -- "$bin/bcc-run" -d 0 -- -x.bpf.c
+expect 1 "cannot read BPF text '/': Is a directory" -- "$bin/bcc-run" -d 0 /
 expect 0 "^Usage: check_kfunc" -- "$bin/check_kfunc" -h
 expect 2 "^Usage: check_kfunc" -- "$bin/check_kfunc" -x
 expect 0 "^Usage: target-sample" -- "$bin/target-sample" -h

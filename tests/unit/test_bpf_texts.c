@@ -3,27 +3,12 @@
  * attach (kprobe texts attach only in the kernel lab). libbcc creates the
  * tables while compiling, which needs root: skipped (77) without it. */
 #include "check.h"
+#include "tool.h"
 #include "tracer.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
 
 int main(int argc, char **argv)
 {
@@ -37,14 +22,17 @@ int main(int argc, char **argv)
 		char *path = strdup(argv[i]), *flag = strchr(path, ':');
 		const char *cflags[4];
 		struct tracer_src src = { .name = argv[i], .cflags = cflags, .no_cache = 1 };
-		char *text;
+		char *text = NULL;
 		int err;
 
 		for (; flag && src.ncflags < 4; flag = strchr(flag, ':')) {
 			*flag++ = '\0';
 			cflags[src.ncflags++] = flag;
 		}
-		src.text = text = slurp(path);
+		/* read as the tools read a text given with -f */
+		if (tool_read_text(path, &text))
+			text = NULL;
+		src.text = text;
 
 		CHECK(t && text);
 		if (!t || !text) {

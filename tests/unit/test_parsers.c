@@ -1,14 +1,16 @@
-/* bcc-run's parsers: probe specs, event field lists, close-name hints and
- * the remapping of clang's line numbers. */
+/* bcc-run's parsers: probe specs, event field lists, close-name hints, the
+ * remapping of clang's line numbers, and reading a text from disk. */
 #include "check.h"
 #include "diag.h"
 #include "event_decode.h"
 #include "spec.h"
 #include "suggest.h"
+#include "tool.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static void test_spec(void)
 {
@@ -141,11 +143,55 @@ static void test_diag(void)
 	free(out);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* tool_read_text(): a header beside the text is inlined between #line
+ * markers (as cmake/embed.cmake does for the embedded texts); a read error
+ * is an error, not an empty text */
+static void test_read_text(void)
+{
+	char dir[] = "/tmp/test_read_text.XXXXXX", text_path[64], h_path[64], *text = NULL;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(text_path, sizeof(text_path), "%s/t.bpf.c", dir);
+	snprintf(h_path, sizeof(h_path), "%s/ev.h", dir);
+	write_file(h_path, "struct ev { int a; };");
+	write_file(text_path, "#include <linux/sched.h>\n #  include \"ev.h\" // the event\n"
+			      "#include \"absent.h\"\nint x;\n");
+	CHECK_INT(tool_read_text(text_path, &text), 0);
+	char *want;
+	CHECK(asprintf(&want, "#include <linux/sched.h>\n#line 1 \"%s\"\nstruct ev { int a; };\n"
+		       "#line 3 \"%s\"\n#include \"absent.h\"\nint x;\n", h_path, text_path) > 0);
+	CHECK_STR(text, want);
+	free(want);
+	free(text);
+	text = NULL;
+	/* an empty text is a text (clang says what it lacks) */
+	write_file(text_path, "");
+	CHECK_INT(tool_read_text(text_path, &text), 0);
+	CHECK_STR(text, "");
+	free(text);
+	CHECK_INT(tool_read_text(dir, &text), -EISDIR);
+	unlink(text_path);
+	unlink(h_path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_spec();
 	test_layout();
 	test_suggest();
 	test_diag();
+	test_read_text();
 	return CHECK_DONE();
 }

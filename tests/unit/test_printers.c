@@ -1,0 +1,142 @@
+/* The printers, on byte buffers: JSON strings (UTF-8 through, invalid
+ * sequences as U+FFFD, control characters escaped) and log2 histograms of
+ * up to 128 slots, as bcc-run reads them. Built with ASan and UBSan by make
+ * check: a read past a field or a shift by 64 fails the test. */
+#include "check.h"
+#include "event_decode.h"
+#include "hist.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#define FFFD "\xef\xbf\xbd"
+
+/* json_string() of the n bytes of s, copied to a buffer of exactly n bytes
+ * so that ASan sees any read beyond them. */
+static char *json_of(const char *s, size_t n)
+{
+	char *copy = malloc(n ? n : 1), *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	memcpy(copy, s, n);
+	json_string(f, copy, n);
+	fclose(f);
+	free(copy);
+	return out;
+}
+
+#define CHECK_JSON(lit, expected)                                  \
+	do {                                                       \
+		char *_o = json_of(lit, sizeof(lit) - 1);          \
+		CHECK_STR(_o, expected);                           \
+		free(_o);                                          \
+	} while (0)
+
+static void test_json_string(void)
+{
+	/* valid UTF-8 passes through */
+	CHECK_JSON("/tmp/caf\xc3\xa9-xyz", "\"/tmp/caf\xc3\xa9-xyz\"");
+	CHECK_JSON("\xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf",
+		   "\"\xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"");
+	/* invalid sequences: one U+FFFD per maximal subpart, as Python's
+	 * bytes.decode("utf-8", "replace") */
+	CHECK_JSON("a\x80z", "\"a" FFFD "z\"");                     /* lone continuation */
+	CHECK_JSON("\xff\xfe", "\"" FFFD FFFD "\"");                 /* never in UTF-8 */
+	CHECK_JSON("\xc0\xaf", "\"" FFFD FFFD "\"");                 /* overlong '/' */
+	CHECK_JSON("\xe0\x80\xaf", "\"" FFFD FFFD FFFD "\"");        /* overlong, 3 bytes */
+	CHECK_JSON("\xed\xa0\x80", "\"" FFFD FFFD FFFD "\"");        /* surrogate U+D800 */
+	CHECK_JSON("\xf4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\""); /* U+110000 */
+	CHECK_JSON("\xe2\x82z", "\"" FFFD "z\"");                    /* truncated, then more */
+	/* control characters, quotes, backslashes and DEL escaped */
+	CHECK_JSON("a\"b\\c\nd\te\rf\x01g\x1fh\x7fi",
+		   "\"a\\\"b\\\\c\\nd\\te\\rf\\u0001g\\u001fh\\u007fi\"");
+
+	/* a char[] field: text up to its first NUL, never beyond its size */
+	CHECK_JSON("ab\0\xff" "cd", "\"ab\"");
+	/* a sequence cut by the end of a full char[9]: one U+FFFD, no overread */
+	CHECK_JSON("/tmp/caf\xc3", "\"/tmp/caf" FFFD "\"");
+	CHECK_JSON("/tmp/\xf0\x9f\x98", "\"/tmp/" FFFD "\"");
+	CHECK_JSON("", "\"\"");
+}
+
+/* The same through the event decoder, as bcc-run --json prints an event. */
+static void test_json_event(void)
+{
+	const char *const descs[] = { "pid#u32", "fname#char[12]" };
+	struct event_layout l;
+	unsigned char ev[16] = { 0 };
+	uint32_t pid = 7;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK_INT(event_layout_parse(descs, 2, &l), 0);
+	memcpy(ev, &pid, 4);
+	/* fname is full (no NUL) and its last character is cut */
+	memcpy(ev + 4, "caf\xc3\xa9--\xe2\x82\xac\xe2\x82", 12);
+	f = open_memstream(&out, &len);
+	event_format(&l, ev, sizeof(ev), true, f);
+	fclose(f);
+	CHECK_STR(out, "\"pid\":7,\"fname\":\"caf\xc3\xa9--\xe2\x82\xac" FFFD "\"");
+	free(out);
+}
+
+static char *hist_of(const uint64_t *vals, size_t n, bool json)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (json)
+		hist_json_log2(f, vals, n);
+	else
+		hist_print_log2(f, vals, n, "value");
+	fclose(f);
+	return out;
+}
+
+#define JSON_START "[{\"low\":0,\"high\":0,\"count\":0},{\"low\":0,\"high\":1,\"count\":1},"
+
+static void test_hist(void)
+{
+	uint64_t vals[128] = { 0 };
+	char *out;
+
+	/* what bcc's print_log2_hist prints for these counts */
+	vals[1] = 1;
+	vals[3] = 4;
+	out = hist_of(vals, 5, false);
+	CHECK_STR(out, "     value               : count     distribution\n"
+		       "         0 -> 1          : 1        |**********                              |\n"
+		       "         2 -> 3          : 0        |                                        |\n"
+		       "         4 -> 7          : 4        |****************************************|\n");
+	free(out);
+
+	/* 128 slots: slot 64 holds the largest u64 values, the slots above
+	 * hold no log2 of a u64 but are printed with bcc's bounds, exactly */
+	vals[64] = 2;
+	vals[65] = 3;
+	vals[127] = 5;
+	out = hist_of(vals, 128, false);
+	CHECK(out && strstr(out, "\n 9223372036854775808 -> 18446744073709551615 : 2        |"));
+	CHECK(out && strstr(out, "\n18446744073709551616 -> 36893488147419103231 : 3        |"));
+	CHECK(out && strstr(out, "\n85070591730234615865843651857942052864 -> "
+			     "170141183460469231731687303715884105727 : 5        |"));
+	free(out);
+	out = hist_of(vals, 128, true);
+	CHECK(out && !strncmp(out, JSON_START, strlen(JSON_START)));
+	CHECK(out && strstr(out, ",{\"low\":9223372036854775808,\"high\":18446744073709551615,"
+			    "\"count\":2},"));
+	CHECK(out && strstr(out, ",{\"low\":85070591730234615865843651857942052864,"
+			    "\"high\":170141183460469231731687303715884105727,\"count\":5}]"));
+	free(out);
+}
+
+int main(void)
+{
+	test_json_string();
+	test_json_event();
+	test_hist();
+	return CHECK_DONE();
+}
