@@ -48,6 +48,7 @@ check_clean "$before" "uprobe_simple -p"
 
 # 3. every catchable stop signal cleans up and exits 0
 for sig in TERM HUP; do
+	: > "$work/s" # the job truncates it only once it runs
 	"$BIN/uprobe_simple" > "$work/s" 2>&1 &
 	tracer=$!
 	wait_for "$work/s" '^TIME\(s\) ' 10 $tracer
