@@ -21,9 +21,14 @@ probe_events() {
 # plus CATEGORY__EVENT of TRACEPOINT_PROBE, cut as the kernel cuts names (15
 # characters). A superset: a word of a comment names nothing loaded.
 text_names() {
-	local texts=("$TOP"/bpf_text/*.bpf.c "$TOP"/examples/*.bpf.c "$TOP"/bench/*.bpf.c)
+	local texts=("$TOP"/bpf_text/*.bpf.c "$TOP"/examples/*.bpf.c "$TOP"/bench/*.bpf.c) f
 
-	[ -d "${work:-}" ] && mapfile -t -O ${#texts[@]} texts < <(find "$work" -name '*.bpf.c' -size -1000k)
+	# no <(...) in this file: the kernel lab's guest has no /dev/fd
+	if [ -d "${work:-}" ]; then
+		while read -r f; do
+			[ -n "$f" ] && texts+=("$f")
+		done <<<"$(find "$work" -name '*.bpf.c' -size -1000k)"
+	fi
 	{
 		grep -ohE '[A-Za-z_][A-Za-z0-9_]*' "${texts[@]}" |
 			sed -nE 'p; s/^(kprobe|kretprobe|tracepoint|raw_tracepoint|kfunc|kretfunc|lsm)__//p'
@@ -46,10 +51,13 @@ leftovers() {
 
 	read -r _ maxprog _ maxmap <<<"$(head -1 <<<"$before")"
 	objects=$("$HELPERS/bpf_objects" 2>&1) || { echo "$objects"; return; }
-	awk -v maxprog="$maxprog" -v maxmap="$maxmap" 'NR == FNR { ours[$1]; next }
+	awk -v maxprog="$maxprog" -v maxmap="$maxmap" -v names="$names" '
+		BEGIN { n = split(names, a, "\n"); for (i = 1; i <= n; i++) ours[a[i]] }
 		$1 == "prog" && $2 > maxprog && $3 in ours { print }
-		$1 == "map" && $2 > maxmap && $3 in ours { print }' <(echo "$names") - <<<"$objects"
-	comm -13 <(tail -n +2 <<<"$before") <(probe_events)
+		$1 == "map" && $2 > maxmap && $3 in ours { print }' <<<"$objects"
+	probe_events | awk -v before="$(tail -n +2 <<<"$before")" '
+		BEGIN { n = split(before, a, "\n"); for (i = 1; i <= n; i++) old[a[i]] }
+		!($0 in old)'
 }
 
 # check_clean BEFORE WHAT: nothing of ours was left since the snapshot
