@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Runs a libbcc attach call with its stderr chatter captured and dropped:
@@ -142,6 +143,25 @@ static int resolve_uprobe(struct tracer *t, const struct tracer_uprobe *u, const
 	return 0;
 }
 
+/* What EINVAL from a uprobe at a valid offset can mean: the kernel keeps
+ * one uprobe per file and offset, and refuses another with a different
+ * reference counter. One leaked by a tracer killed while it detached stays
+ * registered until reboot; the kernel logs the mismatch with the inode and
+ * offset given here, so the user can find the line. */
+static void uprobe_einval_hint(const char *path, uint64_t offset, char *buf, size_t len)
+{
+	char inode[40] = "";
+	struct stat st;
+
+	if (!stat(path, &st))
+		snprintf(inode, sizeof(inode), "inode: 0x%lx ", (unsigned long)st.st_ino);
+	snprintf(buf, len, "; the kernel refuses a uprobe at an address that already has "
+		 "one with another reference counter (ref_ctr_offset), for example one leaked "
+		 "by a tracer killed while it detached (dmesg: 'leaking uprobe'), which stays "
+		 "until reboot; look for it with: dmesg | grep 'ref_ctr_offset mismatch. "
+		 "%soffset: 0x%llx'", inode, (unsigned long long)offset);
+}
+
 int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
 {
 	enum probe_kind kind = u->retprobe ? PROBE_URETPROBE : PROBE_UPROBE;
@@ -167,20 +187,24 @@ int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
 	pfd = QUIET(bpf_attach_uprobe(fd, u->retprobe ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY,
 				      ev_name, path, offset, pid, 0));
 	if (pfd < 0) {
+		char hint[512] = "";
+
 		err = errno ? -errno : -EINVAL;
 		/* libbcc's fallback may have left an entry in uprobe_events */
 		QUIET(bpf_detach_uprobe(ev_name));
 		if (err == -ESRCH)
 			return tracer__fail(t, err, "cannot attach %s '%s': no process %d",
 					    what, u->fn_name, (int)pid);
+		if (err == -EINVAL)
+			uprobe_einval_hint(path, offset, hint, sizeof(hint));
 		if (!u->symbol)
 			return tracer__fail(t, err, "cannot attach %s '%s' at offset 0x%llx of '%s': "
-					    "%s (is the offset inside the file's code?)", what,
+					    "%s (is the offset inside the file's code?)%s", what,
 					    u->fn_name, (unsigned long long)offset, path,
-					    strerror(-err));
-		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s' (offset 0x%llx): %s",
-				    what, u->fn_name, u->symbol, path, (unsigned long long)offset,
-				    strerror(-err));
+					    strerror(-err), hint);
+		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s' (offset 0x%llx): "
+				    "%s%s", what, u->fn_name, u->symbol, path,
+				    (unsigned long long)offset, strerror(-err), hint);
 	}
 	return tracer_add_link(t, kind, ev_name, pfd);
 }

@@ -19,24 +19,28 @@ result() { # result NAME: PASS unless a check failed since the last result
 suite_fail=0
 
 # start NAME TOOL ARGS...: run TOOL in the background into $work/NAME and
-# wait until its header shows it attached
+# wait until it is attached: the tools print their header then, bcc-run a
+# "bcc-run: ready:" line on stderr
 start() {
-	local name=$1 tool=$2 t0=$SECONDS
+	local name=$1 tool=$2 t0=$SECONDS ready
 	shift 2
+	ready=("$work/$name" .)
+	[ "$tool" = bcc-run ] && ready=("$work/$name.err" '^bcc-run: ready:')
 	"$BIN/$tool" "$@" > "$work/$name" 2> "$work/$name.err" &
 	tool_pid=$!
-	while [ $((SECONDS - t0)) -lt "$ATTACH_TIMEOUT" ]; do
-		[ -s "$work/$name" ] && { echo "$name: attached in $((SECONDS - t0)) s"; return 0; }
-		kill -0 $tool_pid 2>/dev/null || break
-		sleep 0.5
-	done
+	if wait_for "${ready[@]}" "$ATTACH_TIMEOUT" $tool_pid; then
+		echo "$name: attached in $((SECONDS - t0)) s"
+		return 0
+	fi
 	note_fail "$tool $* did not attach:"; sed 's/^/    /' "$work/$name.err"
+	kill -INT $tool_pid 2>/dev/null
 	return 1
 }
 
-# stop NAME: end the tool with SIGINT, as a user would
+# stop NAME PATTERN: once the tool printed a line matching PATTERN (the
+# last event the check expects), end it with SIGINT, as a user would
 stop() {
-	sleep 1
+	wait_for "$work/$1" "$2" 60 $tool_pid
 	kill -INT $tool_pid 2>/dev/null
 	wait $tool_pid || note_fail "$1 exited $?: $(cat "$work/$1.err")"
 	echo "--- $1 output:"; head -20 "$work/$1"
@@ -77,8 +81,8 @@ port=$((20000 + RANDOM % 20000))
 # --- tcpv4connect_simple: kprobe + kretprobe by name
 if start simple tcpv4connect_simple; then
 	connect_lo $port
-	stop simple
 	p=$(cat "$work/connect.pid")
+	stop simple "^$p +python3 +return value of tcp4connect"
 	grep -qE "^$p +python3 +start of tcp4connect$" "$work/simple" || note_fail "no start line for pid $p"
 	grep -qE "^$p +python3 +return value of tcp4connect 0$" "$work/simple" || note_fail "no return 0 line for pid $p"
 fi
@@ -87,8 +91,8 @@ result tcpv4connect_simple
 # --- tcpv4connect_args: the third argument
 if start args tcpv4connect_args; then
 	connect_lo $((port + 1))
-	stop args
 	p=$(cat "$work/connect.pid")
+	stop args "^$p +python3 +start of tcp4connect"
 	grep -qE "^$p +python3 +start of tcp4connect addr_len=16$" "$work/args" || note_fail "no addr_len=16 for pid $p"
 fi
 result tcpv4connect_args
@@ -104,8 +108,8 @@ int kprobe__tcp_v4_connect(struct pt_regs *ctx, int addr_len)
 C
 if start rule tcpv4connect_args -f "$work/rule.bpf.c"; then
 	connect_lo $((port + 2))
-	stop rule
 	p=$(cat "$work/connect.pid")
+	stop rule "^$p +python3 +addr_len="
 	line=$(grep -E "^$p +python3 +addr_len=" "$work/rule" | head -1)
 	read -r got first <<<"$(sed -E 's/.*addr_len=(-?[0-9]+) first=(-?[0-9]+)$/\1 \2/' <<<"$line")"
 	if [ -z "$line" ]; then note_fail "no line for pid $p"
@@ -118,8 +122,8 @@ result argument_rule
 # --- tcpv4connect: addresses and port
 if start full tcpv4connect; then
 	connect_lo $((port + 3))
-	stop full
 	p=$(cat "$work/connect.pid")
+	stop full "^$p +python3 +127"
 	grep -qE "^$p +python3 +127\.0\.0\.1 +127\.0\.0\.1 +$((port + 3)) *$" "$work/full" ||
 		note_fail "no 'PID python3 127.0.0.1 127.0.0.1 $((port + 3))' line"
 	grep -q "^PID    COMM         SADDR            DADDR            DPORT$" "$work/full" || note_fail "header"
@@ -131,8 +135,8 @@ victim=$work/victim-$RANDOM$RANDOM
 if start unlink unlinksnoop; then
 	touch "$victim"
 	sh -c 'echo $$ > "$1"; exec rm "$2"' sh "$work/rm.pid" "$victim"
-	stop unlink
 	p=$(cat "$work/rm.pid")
+	stop unlink "KPROBE EXIT: pid = $p,"
 	# rm is gone before its name can be looked up if the kernel printed <...>
 	grep -qE " (rm|<\.\.\.>) +$p +KPROBE ENTRY pid = $p, filename = $victim$" "$work/unlink" ||
 		note_fail "no ENTRY line for $victim"
@@ -150,7 +154,7 @@ for mode in kfunc kprobe tracepoint; do
 	if start "open_$mode" opensnoop_simple "${args[@]}" -d 600; then
 		sh -c 'echo $$ > "$1"; exec cat "$2"' sh "$work/o1" "$found" > /dev/null
 		sh -c 'echo $$ > "$1"; exec cat "$2"' sh "$work/o2" "$found.missing" 2> /dev/null
-		stop "open_$mode"
+		stop "open_$mode" " $found.missing$"
 		o1=$(cat "$work/o1") o2=$(cat "$work/o2")
 		grep -qE "^$o1 +cat +[0-9]+ +0 $found$" "$work/open_$mode" || note_fail "$mode: no FD>=0 line for $found"
 		grep -qE "^$o2 +cat +-1 +2 $found.missing$" "$work/open_$mode" || note_fail "$mode: no -1 2 line"
@@ -166,14 +170,19 @@ EXAMPLES=$(realpath "$(dirname "$0")/../../examples")
 if start bccrun bcc-run "$EXAMPLES/kprobe_unlink.bpf.c"; then
 	touch "$victim"
 	sh -c 'echo $$ > "$1"; exec rm "$2"' sh "$work/rm2.pid" "$victim"
-	stop bccrun
 	p=$(cat "$work/rm2.pid")
+	stop bccrun "unlink $victim$"
 	grep -qE " (rm|<\.\.\.>) +$p +unlink $victim$" "$work/bccrun" || note_fail "no 'unlink $victim' line"
 fi
 result bcc_run_kprobe
 
+# --- nothing left behind by the tools stopped with SIGINT above
+check_clean "$before" "the tools stopped with SIGINT"
+result nothing_left_behind
+
 # --- stops at random moments, by every signal, leave no kprobe behind (the
 # texts are cached by now, so most stops come after attaching)
+before=$(snapshot)
 sigs=(INT TERM HUP KILL)
 for tool in tcpv4connect_simple unlinksnoop; do
 	for i in $(seq "${LAB_STOPS:-10}"); do
@@ -208,8 +217,4 @@ for tool in tcpv4connect_simple unlinksnoop; do
 done
 check_clean "$before" "random stops of the kprobe tools"
 result kprobe_stops
-
-# --- nothing left behind by any of the above
-check_clean "$before" "the lab suite"
-result nothing_left_behind
 exit $suite_fail

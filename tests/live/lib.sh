@@ -6,26 +6,95 @@ mountpoint -q /sys/kernel/debug/tracing 2>/dev/null && tracefs=/sys/kernel/debug
 
 note_fail() { echo "FAIL: $*"; fail=1; }
 
-# What a tool may leave behind: probe events, loaded programs, maps.
-snapshot() {
-	{
-		cat "$tracefs/uprobe_events" 2>/dev/null
-		cat "$tracefs/kprobe_events" 2>/dev/null
-		"$HELPERS/bpf_objects"
-	} | sort
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# Our probe events: libbcc names them p_<target> or r_<target> (see
+# common/probe_names.c) in the kprobes or uprobes group. Others' are not ours.
+probe_events() {
+	cat "$tracefs/uprobe_events" "$tracefs/kprobe_events" 2>/dev/null |
+		grep -E '^[pr]:[ku]probes/[pr]_' | sort
 }
 
-# check_clean BEFORE WHAT: the state now must equal BEFORE. Freed programs
-# and maps go away asynchronously, so give the kernel a moment.
+# text_names: the names the kernel gives the programs and maps of our BPF
+# texts (the project's and those a test wrote in $work): every identifier,
+# also without the auto-attach prefix libbcc strips from a program's name,
+# plus CATEGORY__EVENT of TRACEPOINT_PROBE, cut as the kernel cuts names (15
+# characters). A superset: a word of a comment names nothing loaded.
+text_names() {
+	local texts=("$TOP"/bpf_text/*.bpf.c "$TOP"/examples/*.bpf.c "$TOP"/bench/*.bpf.c) f
+
+	# no <(...) in this file: the kernel lab's guest has no /dev/fd
+	if [ -d "${work:-}" ]; then
+		while read -r f; do
+			[ -n "$f" ] && texts+=("$f")
+		done <<<"$(find "$work" -name '*.bpf.c' -size -1000k)"
+	fi
+	{
+		grep -ohE '[A-Za-z_][A-Za-z0-9_]*' "${texts[@]}" |
+			sed -nE 'p; s/^(kprobe|kretprobe|tracepoint|raw_tracepoint|kfunc|kretfunc|lsm)__//p'
+		sed -nE 's/.*TRACEPOINT_PROBE\( *([A-Za-z0-9_]+) *, *([A-Za-z0-9_]+) *\).*/\1__\2/p' "${texts[@]}"
+	} | cut -c1-15 | sort -u
+}
+
+# snapshot: what the kernel holds before a tool runs: the highest BPF
+# program and map ids (ids only grow), then our probe events.
+snapshot() {
+	"$HELPERS/bpf_objects" | awk '$2 > max[$1] { max[$1] = $2 }
+		END { printf "prog %d map %d\n", max["prog"], max["map"] }'
+	probe_events
+}
+
+# leftovers BEFORE NAMES: what is ours and new since the snapshot BEFORE:
+# programs and maps loaded after it with one of NAMES, and probe events.
+leftovers() {
+	local before=$1 names=$2 maxprog maxmap objects
+
+	read -r _ maxprog _ maxmap <<<"$(head -1 <<<"$before")"
+	objects=$("$HELPERS/bpf_objects" 2>&1) || { echo "$objects"; return; }
+	awk -v maxprog="$maxprog" -v maxmap="$maxmap" -v names="$names" '
+		BEGIN { n = split(names, a, "\n"); for (i = 1; i <= n; i++) ours[a[i]] }
+		$1 == "prog" && $2 > maxprog && $3 in ours { print }
+		$1 == "map" && $2 > maxmap && $3 in ours { print }' <<<"$objects"
+	probe_events | awk -v before="$(tail -n +2 <<<"$before")" '
+		BEGIN { n = split(before, a, "\n"); for (i = 1; i <= n; i++) old[a[i]] }
+		!($0 in old)'
+}
+
+# check_clean BEFORE WHAT: nothing of ours was left since the snapshot
+# BEFORE. Freed programs and maps go away asynchronously, so give the
+# kernel a moment.
 check_clean() {
-	local before=$1 what=$2 now
+	local before=$1 what=$2 names left
+
+	names=$(text_names)
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		now=$(snapshot)
-		[ "$now" = "$before" ] && return 0
+		left=$(leftovers "$before" "$names")
+		[ -z "$left" ] && return 0
 		sleep 0.2
 	done
 	note_fail "$what left something behind:"
-	diff <(echo "$before") <(echo "$now") | sed 's/^/    /'
+	sed 's/^/    /' <<<"$left"
+}
+
+# wait_for FILE PATTERN TIMEOUT [PID]: waits until a line of FILE matches
+# the extended regex PATTERN (a tool's readiness line). Fails, showing FILE,
+# after TIMEOUT seconds or as soon as process PID has ended.
+wait_for() {
+	local file=$1 pattern=$2 timeout=$3 pid=${4:-} i
+
+	for ((i = 0; i < timeout * 20; i++)); do
+		grep -qE -- "$pattern" "$file" 2>/dev/null && return 0
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+			grep -qE -- "$pattern" "$file" 2>/dev/null && return 0
+			note_fail "process $pid ended before $file had a line matching /$pattern/; $file holds:"
+			sed 's/^/    /' "$file" 2>/dev/null
+			return 1
+		fi
+		sleep 0.05
+	done
+	note_fail "no line matching /$pattern/ in $file after $timeout s; it holds:"
+	sed 's/^/    /' "$file" 2>/dev/null
+	return 1
 }
 
 # expect_fail STATUS_NONZERO PATTERN -- COMMAND...: the command fails with

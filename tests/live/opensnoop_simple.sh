@@ -2,7 +2,8 @@
 # opensnoop_simple on this host. Its kernel has neither kfunc nor kprobes,
 # so the tool must say so and fall back to the openat tracepoints; then it
 # must see a unique path opened by the test (FD >= 0, ERR 0) and a missing
-# one (FD -1, ERR 2), and honour -x, -n and -p.
+# one (FD -1, ERR 2), and honour -x, -n and -p (the chosen process's opens
+# shown, no other's).
 BIN=$1 HELPERS=$2
 . "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
@@ -15,8 +16,8 @@ run_snoop() {
 	shift
 	"$BIN/opensnoop_simple" "$@" > "$work/$name" 2> "$work/$name.err" &
 	snoop=$!
-	for _ in $(seq 100); do grep -q 'PID ' "$work/$name" && return 0; sleep 0.1; done
-	note_fail "opensnoop_simple $* never attached:"; cat "$work/$name.err"
+	wait_for "$work/$name" 'PID ' 10 $snoop && return 0
+	note_fail "opensnoop_simple $* never attached:"; sed 's/^/    /' "$work/$name.err"
 }
 
 # open_as PIDFILE PATH: cat opens PATH; the pid is recorded first
@@ -52,14 +53,23 @@ grep -qE "^[0-9]+\.[0-9]{9} +$p4 +cat +-1 +2 $missing$" "$work/x" || note_fail "
 grep -q " $found$" "$work/x" && note_fail "-x showed a successful open"
 awk 'NR > 1 && $3 != "cat" { bad = 1 } END { exit !bad }' "$work/x" && note_fail "-n cat showed another command"
 
-# -p: only the chosen process
-sleep 30 &
-sleeper=$!
-run_snoop p -p $sleeper -d 2
-open_as "$work/p5" "$found"
+# -p: the chosen process's open is shown, another process's is not. The
+# chosen one is a shell that waits for a line on a FIFO, then becomes cat
+# (same pid) and opens the file once the tool is attached.
+mkfifo "$work/go"
+sh -c 'echo $$ > "$1"; read -r _ < "$2"; exec cat "$3"' sh "$work/p5" "$work/go" "$found" > /dev/null &
+chosen=$!
+wait_for "$work/p5" . 5 $chosen
+run_snoop p -p $chosen -d 2
+echo go > "$work/go"
+wait $chosen
+open_as "$work/p6" "$found"
 wait $snoop
-kill $sleeper
-grep -q " $found$" "$work/p" && note_fail "-p $sleeper showed another process's open"
+p6=$(cat "$work/p6")
+grep -qE "^$chosen +cat +[0-9]+ +0 $found$" "$work/p" || note_fail "-p $chosen: its open of $found not shown"
+grep -qE "^$p6 +cat " "$work/p" && note_fail "-p $chosen showed the open of process $p6"
+awk -v p="$chosen" 'NR > 1 && $1 != p { bad = 1 } END { exit !bad }' "$work/p" &&
+	note_fail "-p $chosen showed another process"
 
 [ "$fail" = 0 ] || { echo "--- outputs"; head -5 "$work"/auto "$work"/x "$work"/p; }
 check_clean "$before" "opensnoop_simple"

@@ -8,11 +8,11 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 before=$(snapshot)
 "$BIN/strlen_snoop_simple" > "$work/trace" 2> "$work/err" &
 tracer=$!
-for _ in $(seq 100); do grep -q '^TIME(s) ' "$work/trace" && break; sleep 0.1; done
+wait_for "$work/trace" '^TIME\(s\) ' 10 $tracer
 # ls calls strlen() for the names it prints, as in the tutorial
 sh -c 'echo $$ > "$1"; exec ls -l / > /dev/null' sh "$work/pid"
 pid=$(cat "$work/pid")
-for _ in $(seq 50); do grep -q " ls  *$pid " "$work/trace" && break; sleep 0.2; done
+wait_for "$work/trace" " ls +$pid " 10 $tracer
 kill -INT $tracer
 wait $tracer || note_fail "strlen_snoop_simple exited $?"
 grep -qE "^[0-9]+\.[0-9]{9} +ls +$pid +length of argument string = 8\.$" "$work/trace" || {

@@ -16,8 +16,7 @@ cp "$BIN/target-sample" "$work/target"
 
 "$BENCH/perf_consumer" "$TEXT" "$work/target" 1 99999999999 > "$work/consumer" 2>&1 &
 consumer=$!
-for _ in $(seq 100); do grep -q ready "$work/consumer" && break; sleep 0.1; done
-grep -q ready "$work/consumer" || { note_fail "consumer did not start: $(cat "$work/consumer")"; exit 1; }
+wait_for "$work/consumer" ready 10 $consumer || exit 1
 
 # the consumer's RSS once a second while the producer runs
 ( while kill -0 $consumer 2>/dev/null; do
