@@ -16,7 +16,7 @@ start() {
 	shift
 	"$BIN/bcc-run" "$@" > "$work/$name" 2> "$work/$name.err" &
 	runner=$!
-	wait_for "$work/$name.err" "^bcc-run: ready:" 60 || note_fail "bcc-run $name never said it was ready"
+	wait_for "$work/$name.err" "^bcc-run: ready:" 60 $runner || note_fail "bcc-run $name never said it was ready"
 }
 finish() { kill -INT $runner; wait $runner || note_fail "bcc-run $1 exited $?: $(cat "$work/$1.err")"; }
 open_as() { sh -c 'echo $$ > "$1"; exec cat "$2"' sh "$1" "$2" > /dev/null 2>&1; }
@@ -148,7 +148,7 @@ save_fails() {
 	shift 2
 	keeps=$(grep -c "keeping the previous program running" "$work/watch.err")
 	wtext "$@"
-	wait_for "$work/watch.err" "keeping the previous program running" 60 $((keeps + 1)) ||
+	wait_for "$work/watch.err" "keeping the previous program running" 60 $runner $((keeps + 1)) ||
 		note_fail "--watch, $what: no 'keeping the previous program running'"
 	grep -qE -- "$pattern" "$work/watch.err" || note_fail "--watch, $what: stderr did not say /$pattern/"
 	seen 1 || note_fail "--watch, $what: the previous program stopped"

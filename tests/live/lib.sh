@@ -76,24 +76,25 @@ check_clean() {
 	sed 's/^/    /' <<<"$left"
 }
 
-# wait_for FILE PATTERN TIMEOUT [PID]: waits until a line of FILE matches
-# the extended regex PATTERN (a tool's readiness line). Fails, showing FILE,
-# after TIMEOUT seconds or as soon as process PID has ended.
+# wait_for FILE PATTERN TIMEOUT [PID [COUNT]]: waits until COUNT (default
+# 1) lines of FILE match the extended regex PATTERN (a tool's readiness
+# line). Fails, showing FILE's end, after TIMEOUT seconds or as soon as
+# process PID has ended.
 wait_for() {
-	local file=$1 pattern=$2 timeout=$3 pid=${4:-} i
+	local file=$1 pattern=$2 timeout=$3 pid=${4:-} count=${5:-1} i
 
 	for ((i = 0; i < timeout * 20; i++)); do
-		grep -qE -- "$pattern" "$file" 2>/dev/null && return 0
+		[ "$(grep -cE -- "$pattern" "$file" 2>/dev/null)" -ge "$count" ] && return 0
 		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-			grep -qE -- "$pattern" "$file" 2>/dev/null && return 0
-			note_fail "process $pid ended before $file had a line matching /$pattern/; $file holds:"
-			sed 's/^/    /' "$file" 2>/dev/null
+			[ "$(grep -cE -- "$pattern" "$file" 2>/dev/null)" -ge "$count" ] && return 0
+			note_fail "process $pid ended before $file had $count line(s) matching /$pattern/; $file holds:"
+			tail -n 40 "$file" 2>/dev/null | sed 's/^/    /'
 			return 1
 		fi
 		sleep 0.05
 	done
-	note_fail "no line matching /$pattern/ in $file after $timeout s; it holds:"
-	sed 's/^/    /' "$file" 2>/dev/null
+	note_fail "not $count line(s) matching /$pattern/ in $file after $timeout s; it ends with:"
+	tail -n 40 "$file" 2>/dev/null | sed 's/^/    /'
 	return 1
 }
 
@@ -111,18 +112,4 @@ expect_fail() {
 		note_fail "$* (status $status) did not say /$pattern/:"; sed 's/^/    /' <<<"$out"
 	fi
 	check_clean "$before" "$*"
-}
-
-# wait_for FILE ERE SECONDS [COUNT]: until FILE has COUNT (default 1) lines
-# matching ERE; fails, showing the file's end, after SECONDS.
-wait_for() {
-	local file=$1 ere=$2 secs=$3 count=${4:-1} t0=$SECONDS
-	until [ "$(grep -cE -- "$ere" "$file" 2>/dev/null)" -ge "$count" ]; do
-		if [ $((SECONDS - t0)) -ge "$secs" ]; then
-			echo "waited ${secs}s for /$ere/ in $file; its end:"
-			tail -5 "$file" 2>/dev/null | sed 's/^/    /'
-			return 1
-		fi
-		sleep 0.05
-	done
 }
