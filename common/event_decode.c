@@ -1,5 +1,8 @@
 #include "event_decode.h"
 
+#include "render.h"
+#include "type_desc.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -7,35 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-	const char *name;
-	size_t size;
-	enum field_kind kind;
-} scalars[] = {
-	{ "char", 1, FIELD_INT }, { "signed char", 1, FIELD_INT }, { "s8", 1, FIELD_INT },
-	{ "__s8", 1, FIELD_INT }, { "int8_t", 1, FIELD_INT }, { "unsigned char", 1, FIELD_UINT },
-	{ "u8", 1, FIELD_UINT }, { "__u8", 1, FIELD_UINT }, { "uint8_t", 1, FIELD_UINT },
-	{ "bool", 1, FIELD_UINT }, { "_Bool", 1, FIELD_UINT },
-	{ "short", 2, FIELD_INT }, { "short int", 2, FIELD_INT }, { "s16", 2, FIELD_INT },
-	{ "__s16", 2, FIELD_INT }, { "int16_t", 2, FIELD_INT }, { "unsigned short", 2, FIELD_UINT },
-	{ "unsigned short int", 2, FIELD_UINT }, { "u16", 2, FIELD_UINT },
-	{ "__u16", 2, FIELD_UINT }, { "uint16_t", 2, FIELD_UINT },
-	{ "int", 4, FIELD_INT }, { "s32", 4, FIELD_INT }, { "__s32", 4, FIELD_INT },
-	{ "int32_t", 4, FIELD_INT }, { "pid_t", 4, FIELD_INT }, { "unsigned int", 4, FIELD_UINT },
-	{ "unsigned", 4, FIELD_UINT }, { "u32", 4, FIELD_UINT }, { "__u32", 4, FIELD_UINT },
-	{ "uint32_t", 4, FIELD_UINT }, { "uid_t", 4, FIELD_UINT }, { "gid_t", 4, FIELD_UINT },
-	{ "long", 8, FIELD_INT }, { "long int", 8, FIELD_INT }, { "long long", 8, FIELD_INT },
-	{ "long long int", 8, FIELD_INT }, { "s64", 8, FIELD_INT }, { "__s64", 8, FIELD_INT },
-	{ "int64_t", 8, FIELD_INT }, { "ssize_t", 8, FIELD_INT },
-	{ "unsigned long", 8, FIELD_UINT }, { "unsigned long int", 8, FIELD_UINT },
-	{ "unsigned long long", 8, FIELD_UINT }, { "unsigned long long int", 8, FIELD_UINT },
-	{ "u64", 8, FIELD_UINT }, { "__u64", 8, FIELD_UINT }, { "uint64_t", 8, FIELD_UINT },
-	{ "size_t", 8, FIELD_UINT },
-};
-
 /* Sizes type (without array suffix) into f; returns 0 or -ENOTSUP. */
 static int size_type(const char *type, size_t len, struct event_field *f)
 {
+	enum td_kind kind;
+
 	while (len && type[len - 1] == ' ')
 		len--;
 	if (len && type[len - 1] == '*') {
@@ -43,19 +22,10 @@ static int size_type(const char *type, size_t len, struct event_field *f)
 		f->elem_size = sizeof(void *);
 		return 0;
 	}
-	if (len > 5 && !strncmp(type, "enum ", 5)) {
-		f->kind = FIELD_INT;
-		f->elem_size = 4;
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
-		if (strlen(scalars[i].name) == len && !strncmp(type, scalars[i].name, len)) {
-			f->kind = scalars[i].kind;
-			f->elem_size = scalars[i].size;
-			return 0;
-		}
-	}
-	return -ENOTSUP;
+	if (td_scalar(type, len, &kind, &f->elem_size))
+		return -ENOTSUP;
+	f->kind = kind == TD_INT ? FIELD_INT : FIELD_UINT;
+	return 0;
 }
 
 /* "name#type[N][M]" into f (offset left to the caller). */
@@ -185,11 +155,19 @@ void json_string(FILE *out, const char *s, size_t n)
 	fputc('"', out);
 }
 
-static void print_scalar(const struct event_field *f, const unsigned char *p, FILE *out)
+static void print_scalar(const struct event_field *f, const unsigned char *p, bool json,
+			 FILE *out)
 {
 	uint64_t u = 0;
 	int64_t v;
 
+	if (f->elem_size == 16) {
+		if (render_is_ipv6_name(f->name))
+			render_ipv6(out, p, json);
+		else
+			render_u128(out, p, f->kind == FIELD_INT);
+		return;
+	}
 	memcpy(&u, p, f->elem_size); /* little-endian: the low bytes */
 	if (f->kind == FIELD_PTR) {
 		fprintf(out, "\"0x%" PRIx64 "\"", u);
@@ -223,7 +201,7 @@ void event_format_value(const struct event_field *f, const void *data, bool json
 	for (size_t k = 0; k < f->count; k++) {
 		if (k)
 			fputc(',', out);
-		print_scalar(f, base + f->offset + k * f->elem_size, out);
+		print_scalar(f, base + f->offset + k * f->elem_size, json, out);
 	}
 	if (f->count > 1)
 		fputc(']', out);
@@ -234,9 +212,17 @@ void event_format(const struct event_layout *l, const void *data, size_t size, b
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct event_field *f = &l->fields[i];
+		struct event_field part;
 
-		if (f->offset + f->elem_size * f->count > size)
-			break;
+		if (f->offset + f->elem_size * f->count > size) {
+			/* bcc's EVENT_SIZE(len) idiom submits a trailing array only
+			 * as far as it is filled: show the elements that came */
+			if (f->count == 1 || f->offset + f->elem_size > size)
+				break;
+			part = *f;
+			part.count = (size - f->offset) / f->elem_size;
+			f = &part;
+		}
 		if (i)
 			fputc(json ? ',' : ' ', out);
 		if (json)

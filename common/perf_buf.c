@@ -1,5 +1,6 @@
 #include "perf_buf.h"
 
+#include "cpus.h"
 #include "perf_ring.h"
 
 #include <bcc/libbpf.h>
@@ -34,57 +35,6 @@ struct perf_buf {
 	uint64_t received, lost;
 	int64_t flush_at; /* CLOCK_MONOTONIC ms of the next read of every ring */
 };
-
-int perf_buf_parse_cpus(const char *list, int *cpus, int max)
-{
-	int n = 0;
-	const char *p = list;
-
-	while (*p && *p != '\n') {
-		char *end;
-		long lo = strtol(p, &end, 10), hi = lo;
-
-		if (end == p || lo < 0 || lo > INT_MAX)
-			return -EINVAL;
-		p = end;
-		if (*p == '-') {
-			hi = strtol(p + 1, &end, 10);
-			if (end == p + 1 || hi < lo || hi > INT_MAX)
-				return -EINVAL;
-			p = end;
-		}
-		for (long c = lo; c <= hi; c++, n++)
-			if (n < max)
-				cpus[n] = (int)c;
-		if (*p == ',')
-			p++;
-		else if (*p && *p != '\n')
-			return -EINVAL;
-	}
-	return n ? n : -EINVAL;
-}
-
-/* The online CPUs, however many (malloc'd into *out); returns the count. */
-static int online_cpus(int **out)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
-	char *line = NULL;
-	size_t cap = 0;
-	int n = -EIO;
-
-	if (!f)
-		return -errno;
-	if (getline(&line, &cap, f) > 0)
-		n = perf_buf_parse_cpus(line, NULL, 0);
-	fclose(f);
-	*out = n > 0 ? calloc((size_t)n, sizeof(**out)) : NULL;
-	if (n > 0 && !*out)
-		n = -ENOMEM;
-	if (n > 0)
-		perf_buf_parse_cpus(line, *out, n);
-	free(line);
-	return n;
-}
 
 static int64_t now_ms(void)
 {
@@ -160,7 +110,7 @@ int perf_buf__open(struct tracer *t, const char *table, const struct perf_buf_op
 	if (tab.type != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		return tracer__fail(t, -EINVAL, "cannot open perf buffer '%s': it is not a "
 				    "BPF_PERF_OUTPUT table", table);
-	n = online_cpus(&cpus);
+	n = cpus_read("online", &cpus);
 	if (n < 0)
 		return tracer__fail(t, n, "cannot open perf buffer '%s': cannot read the online "
 				    "CPUs: %s", table, strerror(-n));

@@ -47,9 +47,4 @@ uint64_t perf_buf__lost(const struct perf_buf *pb);
 
 void perf_buf__free(struct perf_buf *pb);
 
-/* CPU ids from a list like "0-3,6" (the kernel's online file): writes
- * the first max of them to cpus (which may be NULL when max is 0) and
- * returns how many the list holds, or -EINVAL. Exposed for tests. */
-int perf_buf_parse_cpus(const char *list, int *cpus, int max);
-
 #endif

@@ -3,14 +3,13 @@
  * command line names, prints trace_pipe messages and perf/ring buffer
  * events decoded by their field names, and the tables at exit. --watch
  * reloads the file when it is saved. */
+#include "dump.h"
 #include "event_decode.h"
 #include "feature.h"
-#include "hist.h"
 #include "log.h"
 #include "perf_buf.h"
 #include "ring_buf.h"
 #include "spec.h"
-#include "table.h"
 #include "tool.h"
 
 #include <errno.h>
@@ -35,9 +34,6 @@
 /* The loop wakes at least this often: perf rings below their watermark are
  * read every 50 ms (perf_buf.h). */
 #define TURN_MS 50
-/* Histograms with more slots than this are printed as tables: a log2
- * histogram of a 64-bit value never has more than 65. */
-#define MAX_HIST_SLOTS (1u << 16)
 
 static const char usage[] =
 	"Usage: bcc-run [options] FILE.bpf.c [options]\n"
@@ -391,170 +387,21 @@ static int session_open(struct session *s, const char *path, char *text)
 	return err;
 }
 
-/* Integer keys and leaves print as numbers; anything else as libbcc shows it. */
-static void print_value(struct tracer *t, const char *table, const char *desc, const void *v,
-			size_t size, bool key)
+static bool session_is_hist(const char *name, void *ctx)
 {
-	char field[128];
-	const char *descs[1] = { field };
-	struct event_layout l;
-	size_t len = desc ? strlen(desc) : 0;
-	/* libbcc's "{ 0x1 [ 0x2 ... ] }" takes at most a few characters a byte */
-	size_t cap = 6 * size + 256;
-	char *buf;
-
-	/* a scalar's description is its quoted type name: "\"unsigned int\"" */
-	if (len > 2 && len < 100 && desc[0] == '"' && desc[len - 1] == '"') {
-		snprintf(field, sizeof(field), "v#%.*s", (int)len - 2, desc + 1);
-		if (!event_layout_parse(descs, 1, &l) && l.size == size && l.fields[0].count == 1) {
-			event_format_value(&l.fields[0], v, env.json, stdout);
-			return;
-		}
-	}
-	buf = malloc(cap);
-	if (!buf) {
-		fputs(env.json ? "null" : "(out of memory)", stdout);
-		return;
-	}
-	/* libbcc's pretty-printer needs the compiler: on a cache hit, hex */
-	if ((key ? tracer__key_str(t, table, v, buf, cap) :
-		   tracer__leaf_str(t, table, v, buf, cap)) != 0) {
-		size_t n = (size_t)snprintf(buf, cap, "0x");
-
-		for (size_t i = 0; i < size; i++)
-			n += (size_t)snprintf(buf + n, cap - n, "%02x",
-					      ((const unsigned char *)v)[i]);
-	}
-	if (env.json)
-		json_string(stdout, buf, strlen(buf));
-	else
-		fputs(buf, stdout);
-	free(buf);
+	return is_hist(ctx, name);
 }
 
-/* bcc's histograms are keyed by a slot number; a struct key (a pid and a
- * slot, say) holds several histograms, which this printer cannot split. */
-static bool hist_printable(struct session *s, const struct tracer_table *tab, const char **why)
+static void print_note(const char *msg, void *ctx)
 {
-	const char *kdesc = tracer__key_desc(s->t, tab->name);
-
-	if (!kdesc || kdesc[0] != '"' || tab->key_size > sizeof(uint64_t))
-		*why = "its key is a struct, not a slot number";
-	else if (tab->leaf_size != sizeof(uint64_t))
-		*why = "its values are not 64-bit counts";
-	else if (tab->max_entries > MAX_HIST_SLOTS)
-		*why = "it has more slots than a log2 histogram uses";
-	else
-		return true;
-	return false;
-}
-
-static void print_hist(const struct tracer_table *tab)
-{
-	uint64_t *vals = calloc(tab->max_entries ? tab->max_entries : 1, sizeof(*vals));
-	size_t n = tab->max_entries;
-
-	if (!vals) {
-		log_error("cannot print histogram '%s': out of memory", tab->name);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		uint64_t key = i; /* little-endian: its first key_size bytes are the slot */
-
-		if (table__lookup(tab, &key, &vals[i]))
-			vals[i] = 0;
-	}
-	if (env.json) {
-		printf("{\"type\":\"histogram\",\"name\":\"%s\",\"buckets\":", tab->name);
-		hist_json_log2(stdout, vals, n);
-		puts("}");
-	} else {
-		printf("\n%s:\n", tab->name);
-		hist_print_log2(stdout, vals, n, "value");
-	}
-	free(vals);
-}
-
-static void print_table(struct session *s, const struct tracer_table *tab)
-{
-	const char *kdesc = tracer__key_desc(s->t, tab->name);
-	const char *ldesc = tracer__leaf_desc(s->t, tab->name);
-	unsigned char *key = malloc(tab->key_size), *next = malloc(tab->key_size);
-	unsigned char *leaf = malloc(tab->leaf_size);
-	bool first = true;
-	int err;
-
-	if (!key || !next || !leaf) {
-		log_error("cannot print table '%s': out of memory", tab->name);
-		goto out;
-	}
-	if (env.json)
-		printf("{\"type\":\"table\",\"name\":\"%s\",\"entries\":[", tab->name);
-	else
-		printf("\n%s:\n", tab->name);
-	for (err = table__next_key(tab, NULL, next); !err; err = table__next_key(tab, key, next)) {
-		memcpy(key, next, tab->key_size);
-		if (table__lookup(tab, key, leaf))
-			continue; /* deleted since next_key: not there to print */
-		if (env.json) {
-			printf("%s{\"key\":", first ? "" : ",");
-			print_value(s->t, tab->name, kdesc, key, tab->key_size, true);
-			printf(",\"value\":");
-			print_value(s->t, tab->name, ldesc, leaf, tab->leaf_size, false);
-			putchar('}');
-		} else {
-			printf("  ");
-			print_value(s->t, tab->name, kdesc, key, tab->key_size, true);
-			printf(": ");
-			print_value(s->t, tab->name, ldesc, leaf, tab->leaf_size, false);
-			putchar('\n');
-		}
-		first = false;
-	}
-	if (env.json)
-		puts("]}");
-out:
-	free(key);
-	free(next);
-	free(leaf);
-}
-
-/* What bcc calls the table types bcc-run does not print yet. */
-static const char *unprinted_kind(int type)
-{
-	switch (type) {
-	case BPF_MAP_TYPE_PERCPU_HASH: return "BPF_PERCPU_HASH";
-	case BPF_MAP_TYPE_PERCPU_ARRAY: return "BPF_PERCPU_ARRAY";
-	case BPF_MAP_TYPE_LRU_PERCPU_HASH: return "an LRU per-CPU hash";
-	case BPF_MAP_TYPE_STACK_TRACE: return "BPF_STACK_TRACE";
-	case BPF_MAP_TYPE_LPM_TRIE: return "BPF_LPM_TRIE";
-	case BPF_MAP_TYPE_QUEUE: return "BPF_QUEUE";
-	case BPF_MAP_TYPE_STACK: return "BPF_STACK";
-	default: return NULL;
-	}
+	(void)ctx;
+	log_info("%s", msg);
 }
 
 static void print_tables(struct session *s)
 {
-	for (size_t i = 0; i < tracer__num_tables(s->t); i++) {
-		struct tracer_table tab;
-		const char *why = NULL, *kind;
-
-		if (tracer__table_at(s->t, i, &tab))
-			continue;
-		if (is_hist(s, tab.name) && hist_printable(s, &tab, &why)) {
-			print_hist(&tab);
-			continue;
-		}
-		if (is_hist(s, tab.name))
-			log_info("histogram '%s' is printed as a table: %s", tab.name, why);
-		if (tab.type == BPF_MAP_TYPE_HASH || tab.type == BPF_MAP_TYPE_ARRAY ||
-		    tab.type == BPF_MAP_TYPE_LRU_HASH)
-			print_table(s, &tab);
-		else if ((kind = unprinted_kind(tab.type)))
-			log_info("table '%s' is not printed: bcc-run cannot print %s tables yet",
-				 tab.name, kind);
-	}
+	dump__tables(s->t, stdout, &(struct dump_opts){ .json = env.json,
+		     .is_hist = session_is_hist, .note = print_note, .ctx = s });
 }
 
 /* Starts the first session from the file; prints why not on failure. */

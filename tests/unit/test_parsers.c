@@ -91,9 +91,15 @@ static void test_layout(void)
 	fclose(f);
 	CHECK_STR(out, "\"pid\":42,\"ts\":7,\"comm\":\"cat\",\"arr\":[-1,0,5],\"x\":-2");
 	free(out);
-	/* a short event: fields beyond its size are left out */
+	/* a short event: fields beyond its size are left out, and an array
+	 * cut by the end shows the part that came (bcc's EVENT_SIZE idiom) */
 	f = open_memstream(&out, &len);
 	event_format(&l, ev, 20, false, f);
+	fclose(f);
+	CHECK_STR(out, "pid=42 ts=7 comm=cat");
+	free(out);
+	f = open_memstream(&out, &len);
+	event_format(&l, ev, 16, false, f);
 	fclose(f);
 	CHECK_STR(out, "pid=42 ts=7");
 	free(out);

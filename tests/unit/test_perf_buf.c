@@ -1,6 +1,7 @@
 /* The online-CPU list format of /sys/devices/system/cpu/online, and the
  * perf ring reader over rings laid out the way the kernel writes them. */
 #include "check.h"
+#include "cpus.h"
 #include "perf_buf.h"
 #include "perf_ring.h"
 
@@ -127,19 +128,19 @@ int main(void)
 {
 	int cpus[16];
 
-	CHECK_INT(perf_buf_parse_cpus("0-1\n", cpus, 16), 2);
+	CHECK_INT(cpus_parse("0-1\n", cpus, 16), 2);
 	CHECK_INT(cpus[1], 1);
-	CHECK_INT(perf_buf_parse_cpus("0", cpus, 16), 1);
-	CHECK_INT(perf_buf_parse_cpus("0-3,6,8-9\n", cpus, 16), 7);
+	CHECK_INT(cpus_parse("0", cpus, 16), 1);
+	CHECK_INT(cpus_parse("0-3,6,8-9\n", cpus, 16), 7);
 	CHECK_INT(cpus[4], 6);
 	CHECK_INT(cpus[6], 9);
-	CHECK_INT(perf_buf_parse_cpus("0-100", cpus, 16), 101);
+	CHECK_INT(cpus_parse("0-100", cpus, 16), 101);
 	CHECK_INT(cpus[15], 15);
-	CHECK_INT(perf_buf_parse_cpus("0-4095", NULL, 0), 4096);
-	CHECK_INT(perf_buf_parse_cpus("", cpus, 16), -EINVAL);
-	CHECK_INT(perf_buf_parse_cpus("3-1", cpus, 16), -EINVAL);
-	CHECK_INT(perf_buf_parse_cpus("a", cpus, 16), -EINVAL);
-	CHECK_INT(perf_buf_parse_cpus("1;2", cpus, 16), -EINVAL);
+	CHECK_INT(cpus_parse("0-4095", NULL, 0), 4096);
+	CHECK_INT(cpus_parse("", cpus, 16), -EINVAL);
+	CHECK_INT(cpus_parse("3-1", cpus, 16), -EINVAL);
+	CHECK_INT(cpus_parse("a", cpus, 16), -EINVAL);
+	CHECK_INT(cpus_parse("1;2", cpus, 16), -EINVAL);
 	check_ring();
 	return CHECK_DONE();
 }

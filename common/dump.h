@@ -1,0 +1,27 @@
+/* Prints a tracer's tables as bcc-run shows them at exit: BPF_HASH and
+ * BPF_ARRAY entries as "key: value", per-CPU tables with each CPU's value
+ * and their sum, BPF_HISTOGRAM tables as log2 histograms (one per section
+ * when keyed by a struct). Keys and values are decoded from the types
+ * libbcc described (render.h), so a program from the compile cache prints
+ * the same as a fresh compile. */
+#ifndef BCC_C_DUMP_H
+#define BCC_C_DUMP_H
+
+#include "tracer.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct dump_opts {
+	bool json; /* one JSON object a line per table */
+	/* whether the text declared table name with BPF_HISTOGRAM */
+	bool (*is_hist)(const char *name, void *ctx);
+	/* what cannot be shown, and why: one sentence naming the table */
+	void (*note)(const char *msg, void *ctx);
+	void *ctx;
+};
+
+/* Prints every table of t that holds data to out. */
+void dump__tables(struct tracer *t, FILE *out, const struct dump_opts *opts);
+
+#endif

@@ -1,0 +1,297 @@
+#include "render.h"
+
+#include "event_decode.h"
+#include "hist.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+void render_u128(FILE *out, const void *data, bool is_signed)
+{
+	unsigned __int128 v;
+	char buf[48], *p = buf + sizeof(buf) - 1;
+	bool neg = false;
+
+	memcpy(&v, data, sizeof(v));
+	if (is_signed && (v >> 127)) {
+		neg = true;
+		v = ~v + 1;
+	}
+	*p = '\0';
+	do {
+		*--p = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v);
+	if (neg)
+		*--p = '-';
+	fputs(p, out);
+}
+
+bool render_is_ipv6_name(const char *name)
+{
+	return strstr(name, "addr") || strstr(name, "ip6") || strstr(name, "v6");
+}
+
+void render_ipv6(FILE *out, const void *data, bool json)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(AF_INET6, data, buf, sizeof(buf))) {
+		render_u128(out, data, false);
+		return;
+	}
+	fprintf(out, json ? "\"%s\"" : "%s", buf);
+}
+
+/* A C-like quoted string: UTF-8 passes, anything else is escaped. */
+static void render_text(FILE *out, const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+
+	fputc('"', out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void render_int(FILE *out, const struct td_type *t, const void *data)
+{
+	unsigned long long u;
+
+	if (t->size == 16) {
+		render_u128(out, data, t->kind == TD_INT);
+		return;
+	}
+	u = td_uint(t, data);
+	if (t->kind == TD_INT)
+		fprintf(out, "%lld", (long long)u);
+	else
+		fprintf(out, "%llu", u);
+}
+
+static void render_member(FILE *out, const struct td_field *f, const unsigned char *base,
+			  bool json)
+{
+	if (f->type->size == 16 && td_is_integer(f->type) && render_is_ipv6_name(f->name))
+		render_ipv6(out, base + f->offset, json);
+	else
+		render_value(out, f->type, base + f->offset, json);
+}
+
+void render_value(FILE *out, const struct td_type *t, const void *data, bool json)
+{
+	const unsigned char *p = data;
+	bool first = true;
+
+	switch (t->kind) {
+	case TD_INT:
+	case TD_UINT:
+		render_int(out, t, data);
+		return;
+	case TD_CHARS:
+		if (json)
+			json_string(out, data, t->count);
+		else
+			render_text(out, data, t->count);
+		return;
+	case TD_ARRAY:
+		fputc('[', out);
+		for (size_t i = 0; i < t->count; i++) {
+			fputs(i ? (json ? "," : ", ") : "", out);
+			render_value(out, t->elem, p + i * t->elem->size, json);
+		}
+		fputc(']', out);
+		return;
+	case TD_STRUCT:
+	case TD_UNION:
+		fputc('{', out);
+		for (size_t i = 0; i < t->nfields; i++) {
+			const struct td_field *f = &t->fields[i];
+
+			if (f->padding)
+				continue;
+			fputs(first ? "" : (json ? "," : ", "), out);
+			first = false;
+			if (json) {
+				json_string(out, f->name, strlen(f->name));
+				fputc(':', out);
+			} else {
+				fprintf(out, "%s=", f->name);
+			}
+			render_member(out, f, p, json);
+		}
+		fputc('}', out);
+		return;
+	}
+}
+
+void render_percpu_json_cpus(FILE *out, const struct td_type *t, const void *data,
+			     size_t ncpus, size_t stride)
+{
+	fputs(",\"per_cpu\":[", out);
+	for (size_t c = 0; c < ncpus; c++) {
+		fputs(c ? "," : "", out);
+		render_value(out, t, (const unsigned char *)data + c * stride, true);
+	}
+	fputc(']', out);
+}
+
+void render_percpu(FILE *out, const struct td_type *t, const void *data, size_t ncpus,
+		   size_t stride, bool json)
+{
+	const unsigned char *p = data;
+	unsigned long long sum = 0;
+
+	if (td_is_integer(t) && t->size <= 8) {
+		for (size_t c = 0; c < ncpus; c++)
+			sum += td_uint(t, p + c * stride);
+		fprintf(out, t->kind == TD_INT ? "%lld" : "%llu", sum);
+		if (json)
+			return;
+		fputs(" [", out);
+		for (size_t c = 0; c < ncpus; c++) {
+			fputs(c ? " " : "", out);
+			render_value(out, t, p + c * stride, false);
+		}
+		fputc(']', out);
+		return;
+	}
+	/* no sum for a struct: each CPU's value */
+	fputc('[', out);
+	for (size_t c = 0; c < ncpus; c++) {
+		fputs(c ? (json ? "," : ", ") : "", out);
+		render_value(out, t, p + c * stride, json);
+	}
+	fputc(']', out);
+}
+
+/* bcc's rule: the member called slot, else the second one. */
+static const struct td_field *slot_field(const struct td_type *kt)
+{
+	const struct td_field *f = td_field(kt, "slot");
+	size_t seen = 0;
+
+	for (size_t i = 0; !f && i < kt->nfields; i++)
+		if (!kt->fields[i].padding && ++seen == 2)
+			f = &kt->fields[i];
+	return f && td_is_integer(f->type) && f->type->size <= 8 ? f : NULL;
+}
+
+/* Whether keys a and b differ only in the slot (and padding). */
+static bool same_section(const struct td_type *kt, const struct td_field *slot,
+			 const unsigned char *a, const unsigned char *b)
+{
+	for (size_t i = 0; i < kt->nfields; i++) {
+		const struct td_field *f = &kt->fields[i];
+
+		if (f != slot && !f->padding &&
+		    memcmp(a + f->offset, b + f->offset, f->type->size))
+			return false;
+	}
+	return true;
+}
+
+static void section_label(FILE *out, const struct td_type *kt, const struct td_field *slot,
+			  const unsigned char *key, bool json)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < kt->nfields; i++) {
+		const struct td_field *f = &kt->fields[i];
+
+		if (f == slot || f->padding)
+			continue;
+		if (json) {
+			fputs(first ? "" : ",", out);
+			json_string(out, f->name, strlen(f->name));
+			fputc(':', out);
+			render_member(out, f, key, true);
+		} else {
+			fprintf(out, "%s%s = ", first ? "" : ", ", f->name);
+			if (f->type->kind == TD_CHARS) /* as bcc's tools print a comm */
+				fprintf(out, "%.*s", (int)strnlen((const char *)key + f->offset,
+								  f->type->count),
+					(const char *)key + f->offset);
+			else
+				render_member(out, f, key, false);
+		}
+		first = false;
+	}
+}
+
+bool render_hist_has_slot(const struct td_type *kt)
+{
+	return kt->kind == TD_STRUCT && slot_field(kt);
+}
+
+int render_hist_sections(FILE *out, const struct td_type *kt, const void *keys,
+			 const uint64_t *counts, size_t n, bool json, const char *table)
+{
+	const struct td_field *slot = render_hist_has_slot(kt) ? slot_field(kt) : NULL;
+	const unsigned char *k = keys;
+	bool *done;
+	uint64_t *vals;
+
+	if (!slot)
+		return -EINVAL;
+	done = calloc(n ? n : 1, sizeof(*done));
+	vals = calloc(HIST_MAX_SLOTS, sizeof(*vals));
+	if (!done || !vals) {
+		free(done);
+		free(vals);
+		return -ENOMEM;
+	}
+	if (json)
+		fprintf(out, "{\"type\":\"histogram\",\"name\":\"%s\",\"sections\":[", table);
+	for (size_t i = 0, nsec = 0; i < n; i++) {
+		size_t nslots = 0;
+
+		if (done[i])
+			continue;
+		memset(vals, 0, HIST_MAX_SLOTS * sizeof(*vals));
+		for (size_t j = i; j < n; j++) {
+			unsigned long long s;
+
+			if (done[j] || !same_section(kt, slot, k + i * kt->size, k + j * kt->size))
+				continue;
+			done[j] = true;
+			s = td_uint(slot->type, k + j * kt->size + slot->offset);
+			if (s >= HIST_MAX_SLOTS)
+				continue; /* not a log2 slot of a 64-bit value */
+			vals[s] += counts[j];
+			nslots = s + 1 > nslots ? s + 1 : nslots;
+		}
+		if (json) {
+			fprintf(out, "%s{\"section\":{", nsec++ ? "," : "");
+			section_label(out, kt, slot, k + i * kt->size, true);
+			fputs("},\"buckets\":", out);
+			hist_json_log2(out, vals, nslots);
+			fputc('}', out);
+		} else {
+			fputc('\n', out);
+			section_label(out, kt, slot, k + i * kt->size, false);
+			fputc('\n', out);
+			hist_print_log2(out, vals, nslots, "value");
+		}
+	}
+	if (json)
+		fputs("]}\n", out);
+	free(done);
+	free(vals);
+	return 0;
+}

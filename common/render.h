@@ -1,0 +1,55 @@
+/* How bcc-run shows what a BPF program left in its tables: pure functions
+ * from bytes and a type (type_desc.h) to text or JSON, the same whether
+ * the program came from clang or from the compile cache. */
+#ifndef BCC_C_RENDER_H
+#define BCC_C_RENDER_H
+
+#include "type_desc.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A value of type t at data (t->size bytes): integers in decimal, char[]
+ * as a quoted string (quotes, backslashes and control characters
+ * escaped), arrays as [a, b], structs as {name=value, ...} (JSON: an
+ * object), __pad_* members left out. A 16-byte integer member whose name
+ * says it is an address (saddr, daddr, addr, ...) prints as an IPv6
+ * address, as bcc's tools do with inet_ntop(AF_INET6). */
+void render_value(FILE *out, const struct td_type *t, const void *data, bool json);
+
+/* Writes a 16-byte integer (little-endian) in decimal. */
+void render_u128(FILE *out, const void *data, bool is_signed);
+
+/* Writes 16 bytes as an IPv6 address (JSON: a string). */
+void render_ipv6(FILE *out, const void *data, bool json);
+
+/* Whether a member called name holding 16 bytes is an IPv6 address. */
+bool render_is_ipv6_name(const char *name);
+
+/* A per-CPU value: ncpus values of type t, stride bytes apart. Integers
+ * print as their sum followed by each CPU's ("15 [7 8]"; JSON: the sum,
+ * and "per_cpu" as a separate member written by render_percpu_json_cpus()). */
+void render_percpu(FILE *out, const struct td_type *t, const void *data, size_t ncpus,
+		   size_t stride, bool json);
+
+/* ,"per_cpu":[...] for a per-CPU value whose type is an integer. */
+void render_percpu_json_cpus(FILE *out, const struct td_type *t, const void *data,
+			     size_t ncpus, size_t stride);
+
+/* Whether kt is a struct with a member render_hist_sections() takes as
+ * the slot. */
+bool render_hist_has_slot(const struct td_type *kt);
+
+/* Histograms keyed by a struct, as bcc's print_log2_hist() prints them
+ * with a section header: the key's "slot" member (else its second member,
+ * bcc's rule) is the log2 slot, and every other member names a section,
+ * printed as "\nfield = value[, field = value]" before its histogram, in
+ * the order the sections first appear. keys holds n keys of kt->size bytes
+ * each, counts their values. Returns 0, -EINVAL when kt has no integer
+ * slot member, or -ENOMEM. */
+int render_hist_sections(FILE *out, const struct td_type *kt, const void *keys,
+			 const uint64_t *counts, size_t n, bool json, const char *table);
+
+#endif

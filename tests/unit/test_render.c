@@ -1,0 +1,227 @@
+/* Table and event rendering on byte buffers, no kernel: libbcc's type
+ * descriptions (as it wrote them for real texts) laid out and printed as
+ * text and JSON; per-CPU values; histograms keyed by a struct; events
+ * with 16-byte integers and a short trailing array. */
+#include "check.h"
+#include "event_decode.h"
+#include "render.h"
+#include "type_desc.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* What libbcc 0.26 describes for struct key_t { u32 pid; char comm[16];
+ * u64 slot; } and for a struct with a nested anonymous struct. */
+#define KEY_DESC                                                                            \
+	"[\"key_t\", [[\"pid\",\"unsigned int\"], [\"comm\",\"char\", [16]], "                 \
+	"[\"__pad_2\",\"char\",[4]], [\"slot\",\"unsigned long long\"] ], \"struct_packed\"]"
+#define V6_DESC                                                                             \
+	"[\"v6\", [[\"saddr\",\"unsigned __int128\"], [\"port\",\"unsigned short\"], "          \
+	"[\"__pad_2\",\"char\",[2]], [\"arr\",\"int\", [3]], [\"inner\",[\"\", "               \
+	"[[\"a\",\"unsigned int\"], [\"b\",\"unsigned char\"], [\"__pad_end\",\"char\",[3]] ], " \
+	"\"struct_packed\"]], [\"__pad_end\",\"char\",[8]] ], \"struct_packed\"]"
+
+
+
+static char *rendered(const struct td_type *t, const void *data, bool json)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	render_value(f, t, data, json);
+	fclose(f);
+	return out;
+}
+
+#define CHECK_RENDER(t, data, json, expected)              \
+	do {                                               \
+		char *_o = rendered(t, data, json);        \
+		CHECK_STR(_o, expected);                   \
+		free(_o);                                  \
+	} while (0)
+
+static void test_layout(void)
+{
+	struct td_type *t;
+
+	CHECK_INT(td_parse(KEY_DESC, &t), 0);
+	CHECK_INT(t->kind, TD_STRUCT);
+	CHECK_INT(t->size, 32);
+	CHECK_INT(t->nfields, 4);
+	CHECK_INT(td_field(t, "comm")->offset, 4);
+	CHECK_INT(td_field(t, "comm")->type->kind, TD_CHARS);
+	CHECK_INT(td_field(t, "slot")->offset, 24);
+	CHECK(td_field(t, "__pad_2")->padding);
+	td_free(t);
+
+	CHECK_INT(td_parse(V6_DESC, &t), 0);
+	CHECK_INT(t->size, 48);
+	CHECK_INT(td_field(t, "arr")->offset, 20);
+	CHECK_INT(td_field(t, "arr")->type->kind, TD_ARRAY);
+	CHECK_INT(td_field(t, "inner")->offset, 32);
+	CHECK_INT(td_field(t, "inner")->type->size, 8);
+	td_free(t);
+
+	/* without libbcc's padding, natural alignment */
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"char\"], [\"b\",\"unsigned long\"]], \"struct\"]",
+			   &t), 0);
+	CHECK_INT(td_field(t, "b")->offset, 8);
+	CHECK_INT(t->size, 16);
+	td_free(t);
+	CHECK_INT(td_parse("[\"u\", [[\"a\",\"char\"], [\"b\",\"u32\"]], \"union\"]", &t), 0);
+	CHECK_INT(t->size, 4);
+	td_free(t);
+
+	CHECK_INT(td_parse("\"unsigned int\"", &t), 0);
+	CHECK_INT(t->size, 4);
+	td_free(t);
+	CHECK_INT(td_parse("\"float\"", &t), -ENOTSUP);
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"int\", 3]], \"struct\"]", &t), -ENOTSUP);
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"int\"", &t), -EINVAL);
+	CHECK_INT(td_parse("\"int\" trailing", &t), -EINVAL);
+	CHECK_INT(td_parse("", &t), -EINVAL);
+}
+
+static void test_values(void)
+{
+	unsigned char key[32] = { 0 }, v6[48] = { 0 };
+	uint32_t pid = 812, neg = (uint32_t)-3;
+	uint64_t slot = 7;
+	struct td_type *t, *s;
+
+	memcpy(key, &pid, 4);
+	memcpy(key + 4, "ba\"sh\n", 6);
+	memcpy(key + 24, &slot, 8);
+	CHECK_INT(td_parse(KEY_DESC, &t), 0);
+	CHECK_RENDER(t, key, false, "{pid=812, comm=\"ba\\\"sh\\n\", slot=7}");
+	CHECK_RENDER(t, key, true, "{\"pid\":812,\"comm\":\"ba\\\"sh\\n\",\"slot\":7}");
+	td_free(t);
+
+	v6[15] = 1; /* ::1 in network order */
+	v6[16] = 0x50; /* port 80 */
+	memcpy(v6 + 20, &neg, 4);
+	v6[32] = 9;
+	v6[36] = 4;
+	CHECK_INT(td_parse(V6_DESC, &t), 0);
+	CHECK_RENDER(t, v6, false, "{saddr=::1, port=80, arr=[-3, 0, 0], inner={a=9, b=4}}");
+	CHECK_RENDER(t, v6, true,
+		     "{\"saddr\":\"::1\",\"port\":80,\"arr\":[-3,0,0],\"inner\":{\"a\":9,\"b\":4}}");
+	td_free(t);
+
+	/* a 16-byte integer not named as an address: decimal */
+	CHECK_INT(td_parse("\"unsigned __int128\"", &s), 0);
+	{
+		unsigned __int128 big = (unsigned __int128)12345678901234567890ULL * 1000;
+
+		CHECK_RENDER(s, &big, false, "12345678901234567890000");
+	}
+	td_free(s);
+}
+
+static void test_percpu(void)
+{
+	uint64_t vals[3] = { 7, 8, 0 };
+	struct td_type *t;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK_INT(td_parse("\"unsigned long long\"", &t), 0);
+	f = open_memstream(&out, &len);
+	render_percpu(f, t, vals, 3, 8, false);
+	fputc('|', f);
+	render_percpu(f, t, vals, 3, 8, true);
+	render_percpu_json_cpus(f, t, vals, 3, 8);
+	fclose(f);
+	CHECK_STR(out, "15 [7 8 0]|15,\"per_cpu\":[7,8,0]");
+	free(out);
+	td_free(t);
+}
+
+static void test_sections(void)
+{
+	/* keys { pid, slot }: pid 1 in slots 2 and 3, pid 2 in slot 1 */
+	struct {
+		uint32_t pid, pad;
+		uint64_t slot;
+	} keys[3] = { { 1, 0, 2 }, { 2, 0, 1 }, { 1, 0, 3 } };
+	uint64_t counts[3] = { 5, 4, 10 };
+	struct td_type *t;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CHECK_INT(td_parse("[\"k\", [[\"pid\",\"u32\"], [\"__pad_1\",\"char\",[4]], "
+			   "[\"slot\",\"u64\"]], \"struct_packed\"]", &t), 0);
+	CHECK(render_hist_has_slot(t));
+	f = open_memstream(&out, &len);
+	CHECK_INT(render_hist_sections(f, t, keys, counts, 3, false, "dist"), 0);
+	fclose(f);
+	CHECK(strstr(out, "\npid = 1\n     value               : count     distribution\n"
+			  "         0 -> 1          : 0        |"));
+	CHECK(strstr(out, "         2 -> 3          : 5        |********************"));
+	CHECK(strstr(out, "         4 -> 7          : 10       |****************************************|"));
+	CHECK(strstr(out, "\npid = 2\n"));
+	CHECK(strstr(out, "pid = 1") < strstr(out, "pid = 2"));
+	free(out);
+
+	out = NULL;
+	f = open_memstream(&out, &len);
+	CHECK_INT(render_hist_sections(f, t, keys, counts, 3, true, "dist"), 0);
+	fclose(f);
+	CHECK(!strncmp(out, "{\"type\":\"histogram\",\"name\":\"dist\",\"sections\":"
+			    "[{\"section\":{\"pid\":1},\"buckets\":[", 78));
+	free(out);
+	td_free(t);
+
+	/* no slot member */
+	CHECK_INT(td_parse("[\"k\", [[\"comm\",\"char\",[16]]], \"struct\"]", &t), 0);
+	CHECK(!render_hist_has_slot(t));
+	CHECK_INT(render_hist_sections(stdout, t, keys, counts, 0, false, "x"), -EINVAL);
+	td_free(t);
+}
+
+static void test_event_int128_and_short(void)
+{
+	const char *descs[] = { "pid#u32", "daddr#unsigned __int128", "len#u32", "buf#char[64]" };
+	struct event_layout l;
+	unsigned char ev[100] = { 0 };
+	char *out = NULL;
+	size_t len = 0, size;
+	FILE *f;
+
+	CHECK_INT(event_layout_parse(descs, 4, &l), 0);
+	CHECK_INT(l.fields[1].offset, 16);
+	CHECK_INT(l.fields[3].offset, 36);
+	ev[0] = 42;
+	ev[31] = 1;
+	ev[32] = 5;
+	memcpy(ev + 36, "hello world", 11);
+	size = 36 + 5; /* EVENT_SIZE(5): the buffer only as far as it was filled */
+	{
+		unsigned char *copy = malloc(size);
+
+		memcpy(copy, ev, size);
+		f = open_memstream(&out, &len);
+		event_format(&l, copy, size, false, f);
+		fputc('|', f);
+		event_format(&l, copy, size, true, f);
+		fclose(f);
+		free(copy);
+	}
+	CHECK_STR(out, "pid=42 daddr=::1 len=5 buf=hello|"
+		       "\"pid\":42,\"daddr\":\"::1\",\"len\":5,\"buf\":\"hello\"");
+	free(out);
+}
+
+int main(void)
+{
+	test_layout();
+	test_values();
+	test_percpu();
+	test_sections();
+	test_event_int128_and_short();
+	return CHECK_DONE();
+}
