@@ -90,7 +90,11 @@ static void test_trust(const struct image *img)
 {
 	char path[PATH_MAX + 32], target[PATH_MAX + 32];
 
+	struct stat st;
+
 	CHECK_INT(store("a", img), 0);
+	CHECK(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700);
+	CHECK(stat(entry("a"), &st) == 0 && (st.st_mode & 0777) == 0600);
 	CHECK_INT(load("a", ""), 0);
 	CHECK_INT(store("b", img), 0);
 
@@ -208,6 +212,7 @@ static void test_evict(const struct image *img)
 		utimensat(AT_FDCWD, entry(key), t, 0);
 	}
 	CHECK_INT(cache_files(&total), 3);
+	CHECK(system("ls \"$BCC_C_CACHE_DIR\" | grep -q tmp") != 0); /* none left */
 	CHECK(total <= 3.5 * st.st_size);
 	for (int i = 7; i < 10; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
