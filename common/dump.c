@@ -1,5 +1,6 @@
 #include "dump.h"
 
+#include "cpus.h"
 #include "hist.h"
 #include "render.h"
 #include "table.h"
@@ -269,7 +270,7 @@ static void dump_table(struct tracer *t, const struct tracer_table *tab, FILE *o
 	    tab->type != BPF_MAP_TYPE_LRU_HASH && !is_percpu(tab->type))
 		return; /* outputs, program arrays: nothing a user reads */
 	if (is_percpu(tab->type)) {
-		int n = table__possible_cpus();
+		int n = cpus_read("possible", NULL);
 
 		if (n <= 0) {
 			note(o, "table '%s' is not printed: cannot count the possible CPUs",

@@ -1,7 +1,5 @@
 #include "table.h"
 
-#include "cpus.h"
-
 #include <bcc/libbpf.h>
 #include <errno.h>
 
@@ -30,9 +28,4 @@ int table__next_key(const struct tracer_table *tab, const void *key, void *next)
 	if (!key)
 		return ret_errno(bpf_get_first_key(tab->fd, next, tab->key_size));
 	return ret_errno(bpf_get_next_key(tab->fd, (void *)key, next));
-}
-
-int table__possible_cpus(void)
-{
-	return cpus_read("possible", NULL);
 }

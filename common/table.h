@@ -13,9 +13,4 @@ int table__delete(const struct tracer_table *tab, const void *key);
 /* The key after key, or the first key when key is NULL. */
 int table__next_key(const struct tracer_table *tab, const void *key, void *next);
 
-/* The CPUs the kernel may ever bring up (/sys/devices/system/cpu/possible):
- * a per-CPU table's lookup fills one value, rounded up to 8 bytes, for
- * each. Returns the count or a negative errno. */
-int table__possible_cpus(void);
-
 #endif

@@ -20,6 +20,11 @@ static void on_signal(int sig)
 	tool_exiting = 1;
 }
 
+static void on_notice(const char *msg)
+{
+	log_info("%s", msg);
+}
+
 void tool_init(const char *prog)
 {
 	/* no SA_RESTART: a signal must wake poll() and read() */
@@ -27,6 +32,7 @@ void tool_init(const char *prog)
 	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
 	log_set_prog(prog);
+	tracer_set_notice(on_notice);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)

@@ -47,6 +47,50 @@ const char *tracer__errmsg(const struct tracer *t)
 	return t->err ? t->err : "";
 }
 
+static tracer_notice_fn notice_fn;
+
+void tracer_set_notice(tracer_notice_fn fn)
+{
+	notice_fn = fn;
+}
+
+static void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void notice(const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (!notice_fn)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) >= 0) {
+		notice_fn(msg);
+		free(msg);
+	}
+	va_end(ap);
+}
+
+/* Why the cache was refused (a directory or entry another user could
+ * write, a bad size cap): once per process, as every compile would again. */
+static void cache_refused(const char *why)
+{
+	static bool said;
+
+	if (!said && why[0]) {
+		said = true;
+		notice("%s", why);
+	}
+}
+
+static void cache_put(const char *key, const struct image *img)
+{
+	char why[1024] = "";
+
+	/* otherwise only speed is lost if it fails */
+	if (cache_store(key, img, why, sizeof(why)))
+		cache_refused(why);
+}
+
 /* Creates the maps of a cached image; on failure none is left. */
 static int create_maps(struct tracer *t)
 {
@@ -71,7 +115,18 @@ static int create_maps(struct tracer *t)
 	return 0;
 }
 
-static int compile_text(struct tracer *t, const struct tracer_src *src)
+static void close_maps(struct tracer *t)
+{
+	for (uint32_t i = 0; t->fds && i < t->img.ntables; i++)
+		close(t->fds[i]);
+	free(t->fds);
+	t->fds = NULL;
+}
+
+/* Compiles src into a module of libbcc (*mod, which owns the maps it
+ * created) and the image of that module. */
+static int compile_text(struct tracer *t, const struct tracer_src *src, void **mod,
+			struct image *img)
 {
 	struct feature headers;
 	struct capture cap;
@@ -90,12 +145,12 @@ static int compile_text(struct tracer *t, const struct tracer_src *src)
 	if (err)
 		return tracer__fail(t, err, "cannot compile '%s': cannot capture diagnostics: %s",
 				    t->name, strerror(-err));
-	t->mod = t->cc->create_from_string(src->text, 0, (const char **)src->cflags,
-					   (int)src->ncflags, true, NULL);
+	*mod = t->cc->create_from_string(src->text, 0, (const char **)src->cflags,
+					 (int)src->ncflags, true, NULL);
 	capture_end(&cap, &diag);
 	named = diag ? diag_remap(diag, src->text, t->name) : NULL;
 	free(diag);
-	if (!t->mod) {
+	if (!*mod) {
 		err = tracer__fail(t, -EINVAL, "cannot compile '%s': clang reported:\n%s", t->name,
 				   named && named[0] ? named : "(no diagnostics)\n");
 		free(named);
@@ -105,22 +160,67 @@ static int compile_text(struct tracer *t, const struct tracer_src *src)
 		fputs(named, stderr);
 	free(named);
 
-	if (image_from_module(t->cc, t->mod, src->text, &t->img))
+	if (image_from_module(t->cc, *mod, src->text, img)) {
+		t->cc->destroy(*mod);
+		*mod = NULL;
 		return tracer__fail(t, -ENOMEM, "cannot compile '%s': out of memory while copying "
 				    "the compiled program", t->name);
+	}
+	return 0;
+}
+
+/* Makes t use the maps libbcc created with mod for t->img. */
+static int use_module(struct tracer *t, void *mod)
+{
+	t->mod = mod;
 	t->fds = calloc(t->img.ntables ? t->img.ntables : 1, sizeof(*t->fds));
 	if (!t->fds)
 		return tracer__fail(t, -ENOMEM, "cannot compile '%s': out of memory while listing "
 				    "its tables", t->name);
 	for (uint32_t i = 0; i < t->img.ntables; i++)
-		t->fds[i] = t->cc->table_fd_id(t->mod, i);
+		t->fds[i] = t->cc->table_fd_id(mod, i);
 	return 0;
+}
+
+/* A program from the cache keeps its text and cflags, to be compiled if
+ * the kernel refuses it. */
+static int keep_src(struct tracer *t, const struct tracer_src *src)
+{
+	t->text = strdup(src->text);
+	t->cflags = calloc(src->ncflags ? src->ncflags : 1, sizeof(*t->cflags));
+	if (!t->text || !t->cflags)
+		return -ENOMEM;
+	for (t->ncflags = 0; t->ncflags < src->ncflags; t->ncflags++)
+		if (!(t->cflags[t->ncflags] = strdup(src->cflags[t->ncflags])))
+			return -ENOMEM;
+	return 0;
+}
+
+/* A hit, with its maps made. Anything else is a miss: compile. */
+static int load_cached(struct tracer *t, const struct tracer_src *src)
+{
+	char why[1024] = "";
+	int err = cache_load(t->key, &t->img, why, sizeof(why));
+
+	if (err == -EPERM)
+		cache_refused(why);
+	if (err)
+		return err;
+	err = create_maps(t);
+	if (!err) {
+		err = keep_src(t, src);
+		if (err)
+			close_maps(t);
+	}
+	if (err)
+		image_free(&t->img);
+	return err;
 }
 
 int tracer__compile(struct tracer *t, const struct tracer_src *src)
 {
 	struct feature priv;
-	char *key = NULL;
+	void *mod;
 	int err;
 
 	t->name = strdup(src->name ? src->name : "BPF text");
@@ -133,24 +233,75 @@ int tracer__compile(struct tracer *t, const struct tracer_src *src)
 	if (!priv.ok)
 		return tracer__fail(t, -EPERM, "cannot load '%s': %s", t->name, priv.detail);
 	if (!src->no_cache && cache_enabled())
-		key = cache_key(src->text, src->cflags, src->ncflags);
-	/* a hit whose maps cannot be made again falls back to compiling */
-	if (key && cache_load(key, &t->img) == 0) {
-		if (create_maps(t) == 0) {
-			t->compiled = t->from_cache = true;
-			free(key);
-			return 0;
-		}
-		image_free(&t->img);
+		t->key = cache_key(src->text, src->cflags, src->ncflags);
+	if (t->key && load_cached(t, src) == 0) {
+		t->compiled = t->from_cache = true;
+		return 0;
 	}
-	err = compile_text(t, src);
-	if (!err) {
-		t->compiled = true;
-		if (key)
-			cache_store(key, &t->img); /* only speed is lost if it fails */
+	err = compile_text(t, src, &mod, &t->img);
+	if (!err)
+		err = use_module(t, mod);
+	if (err)
+		return err;
+	t->compiled = true;
+	if (t->key)
+		cache_put(t->key, &t->img);
+	return 0;
+}
+
+static bool same_tables(const struct image *a, const struct image *b)
+{
+	if (a->ntables != b->ntables)
+		return false;
+	for (uint32_t i = 0; i < a->ntables; i++) {
+		const struct image_table *x = &a->tables[i], *y = &b->tables[i];
+
+		if (strcmp(x->name, y->name) || x->type != y->type || x->key_size != y->key_size ||
+		    x->leaf_size != y->leaf_size || x->max_entries != y->max_entries ||
+		    x->flags != y->flags)
+			return false;
 	}
-	free(key);
-	return err;
+	return true;
+}
+
+/* A program from the cache could not be loaded: compiles the text, once,
+ * rewrites the entry and goes on with the compiled image. The maps made
+ * for the cached image may be in use (programs loaded, a table handed to a
+ * perf buffer): they stay when the compiled tables are the same; otherwise
+ * the module's maps replace them, which only works while nothing uses them.
+ * The cached image stays until tracer__free(): callers hold its names. */
+static int recompile(struct tracer *t, const char *fn_name)
+{
+	const struct tracer_src src = { .text = t->text, .name = t->name, .ncflags = t->ncflags,
+					.cflags = (const char *const *)t->cflags };
+	const char *why = tracer__errmsg(t);
+	struct image img;
+	void *mod;
+	int err;
+
+	t->from_cache = false; /* one compile, whatever it gives */
+	notice("the compile cache's copy of '%s' failed: %.*s; compiling it again and rewriting "
+	       "the entry", t->name, (int)strcspn(why, ";\n"), why);
+	err = compile_text(t, &src, &mod, &img);
+	if (err)
+		return err;
+	cache_put(t->key, &img);
+	if (!t->nprogs && !t->maps_used) {
+		close_maps(t);
+		t->prev = t->img;
+		t->img = img;
+		return use_module(t, mod);
+	}
+	t->cc->destroy(mod);
+	if (img.portable && same_tables(&t->img, &img)) {
+		t->prev = t->img;
+		t->img = img;
+		return 0;
+	}
+	image_free(&img);
+	return tracer__fail(t, -ESTALE, "cannot load '%s': the compile cache's copy of '%s' "
+			    "failed and its tables, already in use, differ from the compiled "
+			    "ones; the entry is rewritten: run again", fn_name, t->name);
 }
 
 int tracer__from_cache(const struct tracer *t)
@@ -184,38 +335,25 @@ static int load_failed(struct tracer *t, const char *fn_name, int err, const cha
 			    strerror(err), tail[0] ? "; end of the verifier's log:\n" : "", tail);
 }
 
-int tracer__load(struct tracer *t, const char *fn_name, int prog_type)
+/* Loads the image's function fn_name as prog_type: the fd, or a negative
+ * errno with the message set. */
+static int load_func(struct tracer *t, const char *fn_name, int prog_type)
 {
-	const struct image_func *f;
-	struct tracer_prog *progs;
+	const struct image_func *f = image_func(&t->img, fn_name);
 	struct bpf_insn *insns;
 	struct capture cap;
-	char *log = NULL, *name;
+	char *log = NULL;
 	int fd, err;
 
-	for (size_t i = 0; i < t->nprogs; i++)
-		if (!strcmp(t->progs[i].name, fn_name))
-			return t->progs[i].fd;
-	if (!t->compiled)
-		return tracer__fail(t, -EINVAL, "cannot load '%s': no BPF text compiled", fn_name);
-	f = image_func(&t->img, fn_name);
 	if (!f)
 		return tracer__fail(t, -ENOENT, "cannot load '%s': '%s' has no function '%s' "
 				    "(it must be a non-static function of the BPF text)",
 				    fn_name, t->name, fn_name);
-	progs = realloc(t->progs, (t->nprogs + 1) * sizeof(*progs));
-	if (progs)
-		t->progs = progs;
-	name = strdup(fn_name);
 	insns = malloc((f->ninsns ? f->ninsns : 1) * sizeof(*insns));
-	if (!progs || !name || !insns) {
-		free(name);
-		free(insns);
+	if (!insns)
 		return tracer__fail(t, -ENOMEM, "cannot load '%s': out of memory while preparing "
 				    "its instructions", fn_name);
-	}
 	if (image_patch(&t->img, f, t->fds, insns)) {
-		free(name);
 		free(insns);
 		return tracer__fail(t, -EINVAL, "cannot load '%s': it refers to a table the "
 				    "program does not have", fn_name);
@@ -226,13 +364,39 @@ int tracer__load(struct tracer *t, const char *fn_name, int prog_type)
 	err = errno;
 	capture_end(&cap, &log);
 	free(insns);
+	if (fd < 0)
+		fd = load_failed(t, fn_name, err, log);
+	free(log);
+	return fd;
+}
+
+int tracer__load(struct tracer *t, const char *fn_name, int prog_type)
+{
+	struct tracer_prog *progs;
+	char *name;
+	int fd;
+
+	for (size_t i = 0; i < t->nprogs; i++)
+		if (!strcmp(t->progs[i].name, fn_name))
+			return t->progs[i].fd;
+	if (!t->compiled)
+		return tracer__fail(t, -EINVAL, "cannot load '%s': no BPF text compiled", fn_name);
+	progs = realloc(t->progs, (t->nprogs + 1) * sizeof(*progs));
+	if (progs)
+		t->progs = progs;
+	name = strdup(fn_name);
+	if (!progs || !name) {
+		free(name);
+		return tracer__fail(t, -ENOMEM, "cannot load '%s': out of memory while preparing "
+				    "its instructions", fn_name);
+	}
+	fd = load_func(t, fn_name, prog_type);
+	if (fd < 0 && t->from_cache && recompile(t, fn_name) == 0)
+		fd = load_func(t, fn_name, prog_type);
 	if (fd < 0) {
 		free(name);
-		fd = load_failed(t, fn_name, err, log);
-		free(log);
 		return fd;
 	}
-	free(log);
 	t->progs[t->nprogs++] = (struct tracer_prog){ .name = name, .type = prog_type, .fd = fd };
 	return fd;
 }
@@ -255,6 +419,7 @@ int tracer__table(struct tracer *t, const char *name, struct tracer_table *out)
 	if (i < 0)
 		return i;
 	tab = &t->img.tables[i];
+	t->maps_used = true; /* from now on a recompile keeps them */
 	*out = (struct tracer_table){
 		.name = tab->name,
 		.fd = t->fds[i],
@@ -389,6 +554,12 @@ void tracer__free(struct tracer *t)
 			close(t->fds[i]);
 	free(t->fds);
 	image_free(&t->img);
+	image_free(&t->prev);
+	free(t->key);
+	free(t->text);
+	for (size_t i = 0; i < t->ncflags; i++)
+		free(t->cflags[i]);
+	free(t->cflags);
 	free(t->name);
 	set_err(t, NULL);
 	free(t);

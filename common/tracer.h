@@ -23,18 +23,26 @@ struct tracer_src {
 	int no_cache;               /* compile even when the cache has the program */
 };
 
+/* Where the runtime's notices go: one paragraph each, for the user, such
+ * as why the compile cache was not used. The runtime prints none itself
+ * (as libbpf_set_print): without a function, they are dropped. */
+typedef void (*tracer_notice_fn)(const char *msg);
+void tracer_set_notice(tracer_notice_fn fn);
+
 /* An empty tracer; NULL with errno set on allocation failure. */
 struct tracer *tracer__new(void);
 
 /* Compiles src with libbcc against the host's kernel headers, or takes
  * the program from the compile cache when the same inputs were compiled
- * before (then libbcc's compiler is not even loaded). On failure the error
+ * before (then libbcc's compiler is not even loaded; should the kernel
+ * refuse a program of it, tracer__load() compiles the text once and
+ * rewrites the entry). On failure the error
  * message carries clang's diagnostics with src->name and the text's own
  * line numbers. Warnings of a successful compile go to stderr the same
  * way. Call once per tracer. */
 int tracer__compile(struct tracer *t, const struct tracer_src *src);
 
-/* Whether tracer__compile() took the program from the cache. */
+/* Whether the program in use came from the cache. */
 int tracer__from_cache(const struct tracer *t);
 
 /* Loads function fn_name as prog_type (enum bpf_prog_type) without

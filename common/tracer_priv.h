@@ -19,17 +19,25 @@ struct tracer_link {
 };
 
 /* Invariants: img is valid after a successful tracer__compile(), and
- * fds[i] is then the map of img.tables[i]. mod is libbcc's module when the
- * text was compiled in this process (it owns the maps), NULL when the
- * image came from the cache (fds are ours). Every prog fd and link fd is
- * open and owned here until tracer__free(). */
+ * fds[i] is then the map of img.tables[i]. mod is libbcc's module when its
+ * maps are the ones in use (it owns them), NULL when the maps were made
+ * for an image from the cache (fds are ours). While from_cache, key, text
+ * and cflags are what compiling it needs, if the kernel refuses it; prev
+ * is the image such a compile replaced (its names may still be held).
+ * Every prog fd and link fd is open and owned here until tracer__free(). */
 struct tracer {
 	const struct compiler *cc;
 	void *mod;
 	struct image img;
 	bool compiled;
 	bool from_cache;
+	bool maps_used; /* a table's fd was handed out */
 	int *fds;
+	char *key;
+	char *text;
+	char **cflags;
+	size_t ncflags;
+	struct image prev;
 	char *name;
 	struct tracer_prog *progs;
 	size_t nprogs;
