@@ -24,12 +24,17 @@ open_as() { sh -c 'echo $$ > "$1"; exec cat "$2"' sh "$1" "$2" > /dev/null 2>&1;
 path=$work/file-$RANDOM$RANDOM
 echo x > "$path"
 
-# 1. tracepoint + bpf_trace_printk; the opener (sh) outlives the read, so
-# its name is known even if the kernel's comm cache missed it
+# 1. tracepoint + bpf_trace_printk; the opener (sh) lives until its line
+# is printed, so its name is known even if the kernel's comm cache missed it
 start hello "$EX/hello_tracepoint.bpf.c"
-sh -c 'echo $$ > "$1"; exec 3< "$2"; sleep 1' sh "$work/p1" "$path"
-finish hello
+sh -c 'echo $$ > "$1"; exec 3< "$2"; sleep 30; :' sh "$work/p1" "$path" &
+opener=$!
+until [ -s "$work/p1" ]; do sleep 0.01; done
 p=$(cat "$work/p1")
+wait_for "$work/hello" " $p +openat $path$" 10 $runner
+kill $opener
+wait $opener 2>/dev/null
+finish hello
 grep -qE "^[0-9.]+ +sh +$p +openat $path$" "$work/hello" || note_fail "hello: no 'sh $p openat $path' line"
 
 # 2. perf output struct, decoded by field names
@@ -236,6 +241,8 @@ BPF_PERCPU_ARRAY(scratch_key, struct big_key, 1);
 BPF_PERCPU_ARRAY(scratch_val, struct big_val, 1);
 BPF_HASH(bigtable, struct big_key, struct big_val, 4);
 BPF_ARRAY(lens, u64, 1);
+BPF_PERCPU_ARRAY(opens, u64, 1);
+BPF_STACK_TRACE(stacks, 16);
 BPF_PERF_OUTPUT($long_name);
 BPF_PERF_OUTPUT(second);
 TRACEPOINT_PROBE(syscalls, sys_enter_openat)
@@ -251,6 +258,7 @@ TRACEPOINT_PROBE(syscalls, sys_enter_openat)
 	v->n = 42;
 	bigtable.update(k, v);
 	lens.update(&zero, &len);
+	opens.increment(zero);
 	$long_name.perf_submit(args, &pid, sizeof(pid));
 	return 0;
 }
@@ -266,8 +274,10 @@ grep -q '{"type":"table","name":"lens","entries":\[{"key":0,"value":300}\]}' "$w
 	note_fail "limits: the 300-byte -D value did not arrive whole"
 grep -q '{"type":"table","name":"bigtable","entries":\[{"key":' "$work/limits" ||
 	note_fail "limits: the table with big keys and values was not printed"
-grep -q "table 'scratch_key' is not printed: bcc-run cannot print BPF_PERCPU_ARRAY tables yet" \
-	"$work/limits.err" || note_fail "limits: no word about the per-CPU table"
+grep -qE '\{"type":"table","name":"opens","entries":\[\{"key":0,"value":[1-9][0-9]*,"per_cpu":\[[0-9]+(,[0-9]+)*\]\}\]\}' \
+	"$work/limits" || note_fail "limits: the per-CPU table was not printed with each CPU's value"
+grep -q "table 'stacks' is not printed: bcc-run cannot print BPF_STACK_TRACE tables yet" \
+	"$work/limits.err" || note_fail "limits: no word about the table it cannot print"
 
 # 7. --features against independent evidence
 "$BIN/bcc-run" --features > "$work/features" || note_fail "--features exited $?"
