@@ -27,13 +27,14 @@ echo x > "$path"
 # 1. tracepoint + bpf_trace_printk; the opener (sh) lives until its line
 # is printed, so its name is known even if the kernel's comm cache missed it
 start hello "$EX/hello_tracepoint.bpf.c"
-sh -c 'echo $$ > "$1"; exec 3< "$2"; sleep 30; :' sh "$work/p1" "$path" &
+mkfifo "$work/p1.fifo"
+sh -c 'echo $$ > "$1"; exec 3< "$2"; read -r x < "$3"' sh "$work/p1" "$path" "$work/p1.fifo" &
 opener=$!
 until [ -s "$work/p1" ]; do sleep 0.01; done
 p=$(cat "$work/p1")
 wait_for "$work/hello" " $p +openat $path$" 10 $runner
-kill $opener
-wait $opener 2>/dev/null
+echo done > "$work/p1.fifo"
+wait $opener
 finish hello
 grep -qE "^[0-9.]+ +sh +$p +openat $path$" "$work/hello" || note_fail "hello: no 'sh $p openat $path' line"
 
