@@ -72,10 +72,9 @@ static int name_cmp(const void *key, const void *elem)
 {
 	const struct span *k = key;
 	const char *name = *(const char *const *)elem;
-	size_t n = strlen(name);
-	int c = memcmp(k->p, name, k->len < n ? k->len : n);
+	int c = strncmp(k->p, name, k->len);
 
-	return c ? c : (k->len > n) - (k->len < n);
+	return c ? c : -(name[k->len] != '\0');
 }
 
 static int on_name(const char *name, size_t len, void *ctx)
@@ -139,25 +138,21 @@ int compat_compare(const char *text, size_t len, const char *const *names, size_
 	return err;
 }
 
-/* The file at path, whole, into *buf (malloc'd). */
-static int read_file(const char *path, char **buf, size_t *len)
+/* The file at path mapped whole (read-only): *len bytes at *buf, to be
+ * unmapped; a copy would cost more than the scan. */
+static int map_file(const char *path, char **buf, size_t *len)
 {
 	struct stat st;
-	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
 
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st))
 		err = -errno;
-	else if (st.st_size > (16 << 20))
-		err = -EFBIG;
-	else if (!(*buf = malloc(st.st_size ? st.st_size : 1)))
-		err = -ENOMEM;
-	else if ((n = read(fd, *buf, st.st_size)) != st.st_size) {
-		err = n < 0 ? -errno : -EIO;
-		free(*buf);
-	}
+	else if (!S_ISREG(st.st_mode) || st.st_size == 0 || st.st_size > (16 << 20))
+		err = -EINVAL;
+	else if ((*buf = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+		err = -errno;
 	close(fd);
 	*len = err ? 0 : (size_t)st.st_size;
 	return err;
@@ -179,14 +174,14 @@ void compat_detect(struct compat *c)
 			 "copy in libbcc.so to compare the headers' with", LIBBCC_VERSION);
 		return;
 	}
-	err = read_file(c->uapi, &text, &len);
+	err = map_file(c->uapi, &text, &len);
 	if (err) {
 		snprintf(c->detail, sizeof(c->detail), "libbcc %s's own copy: cannot read the "
 			 "headers' %s: %s", LIBBCC_VERSION, c->uapi, strerror(-err));
 		return;
 	}
 	err = compat_compare(text, len, compat_libbcc_names, compat_libbcc_nnames, &cmp);
-	free(text);
+	munmap(text, len);
 	if (err)
 		snprintf(c->detail, sizeof(c->detail), "libbcc %s's own copy: cannot compare the "
 			 "headers' %s with it: %s", LIBBCC_VERSION, c->uapi, strerror(-err));

@@ -1,6 +1,7 @@
 #include "uapi_names.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 static int is_ident(int c)
@@ -27,47 +28,57 @@ static size_t ident(const char *p, const char *end, const char **end_out)
 	return (size_t)(q - p);
 }
 
-static int starts(const char *p, const char *end, const char *word)
+/* Whether [p, end) starts with word and a blank. */
+static bool keyword(const char *p, const char *end, const char *word, size_t n)
 {
-	size_t n = strlen(word);
-
-	return (size_t)(end - p) >= n && !memcmp(p, word, n);
+	return (size_t)(end - p) > n && !memcmp(p, word, n) && (p[n] == ' ' || p[n] == '\t');
 }
 
-/* The name line [p, end) declares, or 0 (see uapi_names_scan()). */
+#define KEYWORD(p, end, word) keyword(p, end, word, sizeof(word) - 1)
+
+/* The name line [p, end) declares, or 0 (see uapi_names_scan()). Most of
+ * the file is comments: their lines are left at the first character. */
 static size_t line_name(const char *p, const char *end, const char **name)
 {
-	static const char *const tags[] = { "struct", "union", "enum" };
 	const char *q;
 	size_t n;
 
-	if (*p == '#') {
+	switch (*p) {
+	case '#':
 		p = skip_blanks(p + 1, end);
-		if (!starts(p, end, "define") || !(p + 6 < end && (p[6] == ' ' || p[6] == '\t')))
+		if (!KEYWORD(p, end, "define"))
 			return 0;
 		*name = skip_blanks(p + 6, end);
 		return ident(*name, end, &q);
-	}
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
-		size_t t = strlen(tags[i]);
-
-		if (!starts(p, end, tags[i]) || p + t >= end || (p[t] != ' ' && p[t] != '\t'))
-			continue;
-		*name = skip_blanks(p + t, end);
+	case 's':
+	case 'u':
+	case 'e':
+		if (KEYWORD(p, end, "struct"))
+			p += 6;
+		else if (KEYWORD(p, end, "union"))
+			p += 5;
+		else if (KEYWORD(p, end, "enum"))
+			p += 4;
+		else
+			return 0;
+		*name = skip_blanks(p, end);
 		n = ident(*name, end, &q);
 		q = skip_blanks(q, end);
 		return n && q < end && *q == '{' ? n : 0;
+	case ' ':
+	case '\t':
+		/* an enumerator; a struct member has a type before its name, a
+		 * macro continuation a '(' after it, a comment a '*' first */
+		*name = skip_blanks(p, end);
+		n = ident(*name, end, &q);
+		q = skip_blanks(q, end);
+		if (!n || !(q == end || *q == ',' || *q == '=' ||
+			    (end - q >= 2 && q[0] == '/' && q[1] == '*')))
+			return 0;
+		return n;
+	default:
+		return 0;
 	}
-	if (*p != ' ' && *p != '\t')
-		return 0;
-	/* an enumerator; a struct member has a type before its name, a macro
-	 * continuation a '(' after it, a comment a '*' first */
-	*name = skip_blanks(p, end);
-	n = ident(*name, end, &q);
-	q = skip_blanks(q, end);
-	if (!n || !(q == end || *q == ',' || *q == '=' || starts(q, end, "/*")))
-		return 0;
-	return n;
 }
 
 int uapi_names_scan(const char *text, size_t len,
@@ -76,10 +87,26 @@ int uapi_names_scan(const char *text, size_t len,
 	const char *p = text, *end = text + len;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *eol = nl ? nl : end, *name;
-		size_t n = p < eol ? line_name(p, eol, &name) : 0;
-		int err = n ? fn(name, n, ctx) : 0;
+		const char *q = skip_blanks(p, end), *close, *nl, *eol, *name;
+		size_t n;
+		int err;
 
+		/* a comment block (most of the file: the helpers' manual) is
+		 * skipped whole, not line by line */
+		if (end - q >= 2 && q[0] == '/' && q[1] == '*') {
+			/* by its '/', rarer there than '*' (glibc's memmem
+			 * goes byte by byte for a short needle) */
+			for (close = q + 3; close < end; close++) {
+				close = memchr(close, '/', (size_t)(end - close));
+				if (!close || close[-1] == '*')
+					break;
+			}
+			p = close && close < end ? close + 1 : end;
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		eol = nl ? nl : end;
+		n = p < eol ? line_name(p, eol, &name) : 0;
+		err = n ? fn(name, n, ctx) : 0;
 		if (err)
 			return err;
 		p = eol + 1;
