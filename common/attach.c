@@ -5,6 +5,7 @@
 
 #include "capture.h"
 #include "feature.h"
+#include "ifunc.h"
 #include "ksyms.h"
 #include "suggest.h"
 #include "trace_pipe.h"
@@ -99,6 +100,39 @@ int tracer__attach_kretprobe(struct tracer *t, const char *fn_name, const char *
 	return attach_kprobe(t, fn_name, func, 0, 1);
 }
 
+/* An IFUNC symbol is its resolver, which runs only while the dynamic
+ * linker binds it: the calls a user means go where it points on this host.
+ * Where the probe went is said on stderr, as libbcc's compile warnings are,
+ * since the tools that attach have no way to ask. */
+static int resolve_ifunc(struct tracer *t, const struct tracer_uprobe *u, const char *what,
+			 const char *path, uint64_t *offset)
+{
+	char why[512], name[256];
+	uint64_t vaddr;
+	int err;
+
+	err = ifunc_resolve(path, u->symbol, &vaddr, why, sizeof(why));
+	if (err)
+		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s': it is an IFUNC "
+				    "(its code only picks the implementation this CPU runs, once per "
+				    "process), and the implementation it picks here cannot be found: "
+				    "%s; attach to an implementation by its address instead "
+				    "(BINARY:0xADDR, as nm prints it)", what, u->fn_name, u->symbol,
+				    path, why);
+	err = uprobe_target_addr(path, vaddr, u->pid, offset);
+	if (err)
+		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s': it is an IFUNC "
+				    "whose implementation on this host, at address 0x%llx, is in no "
+				    "executable segment of the file", what, u->fn_name, u->symbol, path,
+				    (unsigned long long)vaddr);
+	if (uprobe_target_name(path, vaddr, name, sizeof(name)))
+		name[0] = '\0';
+	tracer_notice("'%s' in %s is an IFUNC; attaching to the implementation this CPU uses, "
+		      "%s%sat address 0x%llx (file offset 0x%llx)", u->symbol, path, name,
+		      name[0] ? " " : "", (unsigned long long)vaddr, (unsigned long long)*offset);
+	return 0;
+}
+
 static int resolve_uprobe(struct tracer *t, const struct tracer_uprobe *u, const char *what,
 			  char *path, size_t len, uint64_t *offset)
 {
@@ -128,7 +162,18 @@ static int resolve_uprobe(struct tracer *t, const struct tracer_uprobe *u, const
 					    u->fn_name, (int)u->pid, path);
 	}
 	if (!u->symbol) {
-		*offset = u->addr;
+		err = uprobe_target_addr(path, u->addr, u->pid, offset);
+		if (err == -ENOEXEC)
+			return tracer__fail(t, err, "cannot attach %s '%s' at address 0x%llx of "
+					    "'%s': the file is not an ELF executable or shared "
+					    "library", what, u->fn_name,
+					    (unsigned long long)u->addr, path);
+		if (err)
+			return tracer__fail(t, err, "cannot attach %s '%s' at address 0x%llx of "
+					    "'%s': the address is in no executable segment of the "
+					    "file; give the virtual address of code, as nm or "
+					    "objdump -d print it (see: nm -D %s)", what, u->fn_name,
+					    (unsigned long long)u->addr, path, path);
 		return 0;
 	}
 	err = uprobe_target_symbol(path, u->symbol, u->pid, offset);
@@ -140,6 +185,8 @@ static int resolve_uprobe(struct tracer *t, const struct tracer_uprobe *u, const
 		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s': symbol not "
 				    "found (is the binary stripped? list its symbols with: nm -D %s)",
 				    what, u->fn_name, u->symbol, path, path);
+	if (ifunc_check(path, u->symbol, u->pid) == 1)
+		return resolve_ifunc(t, u, what, path, offset);
 	return 0;
 }
 
@@ -198,10 +245,10 @@ int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
 		if (err == -EINVAL)
 			uprobe_einval_hint(path, offset, hint, sizeof(hint));
 		if (!u->symbol)
-			return tracer__fail(t, err, "cannot attach %s '%s' at offset 0x%llx of '%s': "
-					    "%s (is the offset inside the file's code?)%s", what,
-					    u->fn_name, (unsigned long long)offset, path,
-					    strerror(-err), hint);
+			return tracer__fail(t, err, "cannot attach %s '%s' at address 0x%llx (file "
+					    "offset 0x%llx) of '%s': %s%s", what, u->fn_name,
+					    (unsigned long long)u->addr, (unsigned long long)offset,
+					    path, strerror(-err), hint);
 		return tracer__fail(t, err, "cannot attach %s '%s' to '%s' in '%s' (offset 0x%llx): "
 				    "%s%s", what, u->fn_name, u->symbol, path,
 				    (unsigned long long)offset, strerror(-err), hint);

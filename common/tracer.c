@@ -55,8 +55,7 @@ void tracer_set_notice(tracer_notice_fn fn)
 	notice_fn = fn;
 }
 
-static void notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void notice(const char *fmt, ...)
+void tracer_notice(const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -79,7 +78,7 @@ static void cache_refused(const char *why)
 
 	if (!said && why[0]) {
 		said = true;
-		notice("%s", why);
+		tracer_notice("%s", why);
 	}
 }
 
@@ -308,7 +307,7 @@ static int recompile(struct tracer *t, const char *fn_name)
 	int err;
 
 	t->from_cache = false; /* one compile, whatever it gives */
-	notice("the compile cache's copy of '%s' failed: %.*s; compiling it again and rewriting "
+	tracer_notice("the compile cache's copy of '%s' failed: %.*s; compiling it again and rewriting "
 	       "the entry", t->name, (int)strcspn(why, ";\n"), why);
 	err = compile_text(t, &src, &mod, &img);
 	if (err)

@@ -63,8 +63,11 @@ int tracer__attach_kretprobe(struct tracer *t, const char *fn_name, const char *
 struct tracer_uprobe {
 	const char *fn_name; /* BPF function to run */
 	const char *binary;  /* path, program on PATH, or library short name ("c") */
-	const char *symbol;  /* symbol in binary, or NULL to use addr */
-	uint64_t addr;       /* offset in the file when symbol is NULL */
+	const char *symbol;  /* symbol in binary, or NULL to use addr; an IFUNC
+				the implementation it picks on this host */
+	uint64_t addr;       /* when symbol is NULL: a virtual address of the
+				file's code, as nm prints it and bcc's
+				attach_uprobe(addr=) takes it */
 	pid_t pid;           /* only this process; 0 or -1: every process */
 	int retprobe;        /* attach at return (uretprobe) */
 };

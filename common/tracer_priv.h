@@ -49,4 +49,7 @@ struct tracer {
 /* Records an attached probe; on failure the fd is closed. */
 int tracer_add_link(struct tracer *t, enum probe_kind kind, const char *ev_name, int fd);
 
+/* Hands one paragraph to the program's notice function (tracer.h), if set. */
+void tracer_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -24,4 +24,16 @@ int uprobe_target_mapped(const char *path, pid_t pid);
  * -ENOENT when sym is not found in it. */
 int uprobe_target_symbol(const char *path, const char *sym, pid_t pid, uint64_t *offset);
 
+/* Offset in the ELF file at path of the virtual address vaddr (as nm and
+ * objdump print addresses), converted as bcc's attach_uprobe(addr=) does,
+ * through the program headers. Returns 0, -ENOEXEC when path is not an ELF
+ * executable or library, -EFAULT when vaddr lies in no executable segment
+ * (PT_LOAD with PF_X). */
+int uprobe_target_addr(const char *path, uint64_t vaddr, pid_t pid, uint64_t *offset);
+
+/* The name of a function symbol that starts at vaddr in path, from its
+ * symbol tables or its separate debug file, copied into name (len bytes).
+ * Returns 0, or -ENOENT when there is none (a stripped library). */
+int uprobe_target_name(const char *path, uint64_t vaddr, char *name, size_t len);
+
 #endif

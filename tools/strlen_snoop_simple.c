@@ -1,4 +1,6 @@
-/* strlen_snoop_simple: a uprobe on libc's strlen(), library given as "c". */
+/* strlen_snoop_simple: a uprobe on libc's strlen(), library given as "c".
+ * glibc's strlen is an IFUNC: the runtime attaches to the implementation
+ * the resolver picks on this CPU (say __strlen_avx2) and says so. */
 #include "tool.h"
 
 #include <limits.h>
@@ -8,7 +10,8 @@ extern const char bpf_text_strlen_snoop_simple[];
 
 static const char usage[] =
 	"Usage: strlen_snoop_simple [-p PID] [-d SECONDS] [-f FILE] [--no-cache]\n"
-	"Trace calls to libc's strlen() in every process (or one).\n"
+	"Trace calls to libc's strlen() in every process (or one). glibc's strlen is\n"
+	"an IFUNC: the probe goes to the implementation this CPU uses (see stderr).\n"
 	"  -p PID      trace only this process\n"
 	"  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 	"  -f FILE     use this BPF text instead of the built-in one\n"
