@@ -13,11 +13,14 @@ ATTACH_TIMEOUT=${ATTACH_TIMEOUT:-300} # bcc compiles ~15x slower under TCG
 export BCC_C_CACHE_DIR=/tmp/bcc-c-cache
 
 result() { # result NAME: PASS unless a check failed since the last result
+	echo "$1: $((SECONDS - check_start)) s"
+	check_start=$SECONDS
 	if [ "$fail" = 0 ]; then echo "LAB-RESULT $1 PASS"; else echo "LAB-RESULT $1 FAIL"; fi
 	suite_fail=$((suite_fail | fail))
 	fail=0
 }
 suite_fail=0
+check_start=$SECONDS
 
 # start NAME TOOL ARGS...: run TOOL in the background into $work/NAME and
 # wait until it is attached: the tools print their header then, bcc-run a
@@ -263,4 +266,5 @@ for tool in tcpv4connect_simple unlinksnoop; do
 done
 check_clean "$before" "random stops of the kprobe tools"
 result kprobe_stops
+echo "suite: $SECONDS s"
 exit $suite_fail
