@@ -1,5 +1,7 @@
 #include "cache.h"
 
+#include "compat.h"
+
 #include <bcc/bcc_version.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,7 @@ char *cache_key(const char *text, const char *const *cflags, size_t ncflags)
 {
 	const char *env = getenv("BCC_KERNEL_SOURCE");
 	char kdir[PATH_MAX], *out = NULL;
+	struct compat compat;
 	struct utsname un;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
@@ -58,6 +61,11 @@ char *cache_key(const char *text, const char *const *cflags, size_t ncflags)
 		stamp(f, kdir, "source/include/linux/kconfig.h");
 		stamp(f, kdir, "source/Makefile");
 	}
+	/* only when the headers' uapi bpf.h replaces libbcc's, so that every
+	 * other key stays as it was */
+	compat_detect(&compat);
+	if (compat.headers_win)
+		fprintf(f, "compat headers' uapi bpf.h %s\n", compat.uapi);
 	for (size_t i = 0; i < ncflags; i++)
 		fprintf(f, "cflag %s\n", cflags[i]);
 	fprintf(f, "text %zu\n%s", strlen(text), text);

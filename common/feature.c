@@ -1,6 +1,7 @@
 #include "feature.h"
 
 #include "btf.h"
+#include "compat.h"
 #include "trace_pipe.h"
 
 #include <bcc/bcc_version.h>
@@ -273,24 +274,33 @@ static void headers_release(const char *dir, char out[256])
 	fclose(fp);
 }
 
+void feature_headers_dirs(char *kpath, char *build, size_t len)
+{
+	const char *env = getenv("BCC_KERNEL_SOURCE");
+	char source[PATH_MAX];
+	struct utsname un;
+
+	if (env) {
+		snprintf(kpath, len, "%s", env);
+		snprintf(build, len, "%s", env);
+		return;
+	}
+	uname(&un);
+	snprintf(build, len, "/lib/modules/%s/build", un.release);
+	snprintf(source, sizeof(source), "/lib/modules/%s/source", un.release);
+	/* libbcc compiles in source/ when both exist, else in build/ */
+	snprintf(kpath, len, "%s", is_dir(build) && is_dir(source) ? source : build);
+}
+
 void feature_headers(struct feature *f)
 {
 	const char *env = getenv("BCC_KERNEL_SOURCE");
-	char kdir[PATH_MAX], kpath[PATH_MAX], build[PATH_MAX], probe[PATH_MAX], rel[256];
+	char kpath[PATH_MAX], build[PATH_MAX], probe[PATH_MAX], rel[256];
 	char resolved[PATH_MAX];
 	struct utsname un;
 
 	uname(&un);
-	snprintf(kdir, sizeof(kdir), "/lib/modules/%s", un.release);
-	snprintf(build, sizeof(build), "%s/build", kdir);
-	if (env) {
-		snprintf(kpath, sizeof(kpath), "%s", env);
-		snprintf(build, sizeof(build), "%s", env);
-	} else {
-		snprintf(probe, sizeof(probe), "%s/source", kdir);
-		/* libbcc compiles in source/ when both exist, else in build/ */
-		snprintf(kpath, sizeof(kpath), "%s", is_dir(build) && is_dir(probe) ? probe : build);
-	}
+	feature_headers_dirs(kpath, build, sizeof(kpath));
 	snprintf(probe, sizeof(probe), "%s/include/linux/kconfig.h", kpath);
 	if (!exists(probe)) {
 		if (env)
@@ -315,6 +325,71 @@ void feature_headers(struct feature *f)
 			     "kernel structs may see wrong offsets)", resolved, rel, un.release);
 }
 
+/* The header an "#include <H>" or '#include "H"' line at p names, into
+ * out; false when the line is no include. */
+static bool include_line(const char *p, const char *eol, char *out, size_t size)
+{
+	const char *q;
+	char close;
+
+	while (p < eol && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == eol || *p++ != '#')
+		return false;
+	while (p < eol && (*p == ' ' || *p == '\t'))
+		p++;
+	if (eol - p < 7 || strncmp(p, "include", 7))
+		return false;
+	p += 7;
+	while (p < eol && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == eol || (*p != '<' && *p != '"'))
+		return false;
+	close = *p++ == '<' ? '>' : '"';
+	q = memchr(p, close, (size_t)(eol - p));
+	if (!q)
+		return false;
+	snprintf(out, size, "%.*s", (int)(q - p), p);
+	return true;
+}
+
+bool feature_text_reads_kernel_structs(const char *text, char *header, size_t size)
+{
+	for (const char *p = text; p && *p; ) {
+		const char *nl = strchr(p, '\n'), *eol = nl ? nl : p + strlen(p);
+		char h[256];
+
+		/* uapi/: the user-kernel ABI, whose layouts do not change
+		 * between releases; bcc/: libbcc's own headers */
+		if (include_line(p, eol, h, sizeof(h)) && strncmp(h, "uapi/", 5) &&
+		    strncmp(h, "bcc/", 4)) {
+			snprintf(header, size, "%s", h);
+			return true;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+bool feature_headers_warning(const char *text, char *msg, size_t len)
+{
+	char kpath[PATH_MAX], build[PATH_MAX], rel[256], header[256];
+	struct utsname un;
+
+	if (!feature_text_reads_kernel_structs(text, header, sizeof(header)))
+		return false;
+	uname(&un);
+	feature_headers_dirs(kpath, build, sizeof(kpath));
+	headers_release(build, rel);
+	if (!rel[0] || !strcmp(rel, un.release))
+		return false;
+	snprintf(msg, len, "warning: the kernel headers are %s's but the running kernel is %s: "
+		 "this text reads kernel structs (it includes <%s>) and may read wrong field "
+		 "offsets; install the running kernel's headers or set BCC_KERNEL_SOURCE",
+		 rel, un.release, header);
+	return true;
+}
+
 int feature_report(FILE *out)
 {
 	static const struct {
@@ -333,6 +408,7 @@ int feature_report(FILE *out)
 		{ "btf", feature_btf },
 		{ "kernel headers", feature_headers },
 	};
+	struct compat c;
 	int no = 0;
 
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -342,6 +418,9 @@ int feature_report(FILE *out)
 		fprintf(out, "%s: %s: %s\n", checks[i].name, f.ok ? "yes" : "no", f.detail);
 		no += !f.ok;
 	}
+	/* a choice, not a yes or no */
+	compat_detect(&c);
+	fprintf(out, "uapi bpf.h: %s\n", c.detail);
 	fprintf(out, "libbcc: %s (built against; Debian's libbpfcc)\n", LIBBCC_VERSION);
 	return no;
 }

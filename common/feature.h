@@ -5,6 +5,7 @@
 #define BCC_C_FEATURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct feature {
 	bool ok;
@@ -30,9 +31,25 @@ void feature_kfunc(struct feature *f);
  * (BCC_KERNEL_SOURCE, else /lib/modules/$(uname -r)/source or build);
  * detail names the directory and the headers' release. */
 void feature_headers(struct feature *f);
+/* The same search: kpath, where libbcc runs clang (BCC_KERNEL_SOURCE, else
+ * /lib/modules/$(uname -r)/source when it and build/ exist, else build/),
+ * and build, the tree holding include/generated; buffers of len bytes. */
+void feature_headers_dirs(char *kpath, char *build, size_t len);
+
+/* Whether a BPF text reads kernel structs, judged from its #include lines:
+ * it includes a header other than uapi/... (the user-kernel ABI, the same
+ * layout on every release) and bcc/... (libbcc's own). The first such
+ * header goes into header (size bytes). */
+bool feature_text_reads_kernel_structs(const char *text, char *header, size_t size);
+
+/* When text reads kernel structs and the headers libbcc compiles against
+ * are another release than the running kernel: one line for the user in
+ * msg, naming both releases and the risk, and true. */
+bool feature_headers_warning(const char *text, char *msg, size_t len);
 
 /* Prints every check above, one line each: "<name>: yes|no: <detail>",
- * and the libbcc version this was built with.
+ * then which uapi bpf.h compiles use and why (compat.h) and the libbcc
+ * version this was built with.
  * Returns the number of checks that said no. */
 #include <stdio.h>
 int feature_report(FILE *out);

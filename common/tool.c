@@ -1,5 +1,6 @@
 #include "tool.h"
 
+#include "feature.h"
 #include "log.h"
 
 #include <errno.h>
@@ -266,7 +267,15 @@ int tool_fail(struct tracer *t, int err)
 
 int tool_compile(struct tracer *t, const struct tracer_src *src)
 {
-	int err = tracer__compile(t, src);
+	static bool warned; /* once a run: bcc-run --watch compiles at every save */
+	char msg[1024];
+	int err;
+
+	if (!warned && feature_headers_warning(src->text, msg, sizeof(msg))) {
+		log_info("%s", msg);
+		warned = true;
+	}
+	err = tracer__compile(t, src);
 
 	if (!err && getenv("BCC_C_VERBOSE"))
 		log_info("'%s': %s", src->name, tracer__from_cache(t) ?

@@ -53,7 +53,10 @@ enum tool_parse_result tool_parse_args(int argc, char **argv, const char *usage,
 int tool_parse_long(const char *arg, long min, long max, const char *what, long *out);
 
 /* tracer__compile(), and with BCC_C_VERBOSE set, says on stderr whether
- * the compile cache served it. The caller prints a failure. */
+ * the compile cache served it. Before the first compile of a run, warns
+ * on stderr when the text reads kernel structs and the headers are not
+ * the running kernel's (feature_headers_warning()). The caller prints a
+ * failure. */
 int tool_compile(struct tracer *t, const struct tracer_src *src);
 
 /* Compiles the BPF text (the file opts->bpf_file when set, else the

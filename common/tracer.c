@@ -2,6 +2,7 @@
 
 #include "cache.h"
 #include "capture.h"
+#include "compat.h"
 #include "diag.h"
 #include "event_decode.h"
 #include "feature.h"
@@ -73,8 +74,11 @@ static int create_maps(struct tracer *t)
 
 static int compile_text(struct tracer *t, const struct tracer_src *src)
 {
+	struct compat_flags cflags;
 	struct feature headers;
+	struct compat compat;
 	struct capture cap;
+	const char **argv;
 	char *diag = NULL, *named, why[512];
 	int err;
 
@@ -86,13 +90,37 @@ static int compile_text(struct tracer *t, const struct tracer_src *src)
 	if (!t->cc)
 		return tracer__fail(t, -ENOENT, "cannot compile '%s': %s", t->name, why);
 
+	/* the headers' uapi bpf.h in place of libbcc's copy when it is newer */
+	compat_detect(&compat);
+	err = compat_flags_open(&compat, &cflags);
+	if (err) {
+		compat_flags_close(&cflags);
+		return tracer__fail(t, err, "cannot compile '%s': cannot prepare the headers' %s "
+				    "to replace libbcc's copy: %s", t->name, compat.uapi,
+				    strerror(-err));
+	}
+	argv = calloc(src->ncflags + cflags.argc + 1, sizeof(*argv));
+	if (!argv) {
+		compat_flags_close(&cflags);
+		return tracer__fail(t, -ENOMEM, "cannot compile '%s': out of memory", t->name);
+	}
+	for (size_t i = 0; i < src->ncflags; i++)
+		argv[i] = src->cflags[i];
+	for (size_t i = 0; i < cflags.argc; i++)
+		argv[src->ncflags + i] = cflags.argv[i];
+
 	err = capture_begin(&cap);
-	if (err)
+	if (err) {
+		free(argv);
+		compat_flags_close(&cflags);
 		return tracer__fail(t, err, "cannot compile '%s': cannot capture diagnostics: %s",
 				    t->name, strerror(-err));
-	t->mod = t->cc->create_from_string(src->text, 0, (const char **)src->cflags,
-					   (int)src->ncflags, true, NULL);
+	}
+	t->mod = t->cc->create_from_string(src->text, 0, argv, (int)(src->ncflags + cflags.argc),
+					   true, NULL);
 	capture_end(&cap, &diag);
+	free(argv);
+	compat_flags_close(&cflags);
 	named = diag ? diag_remap(diag, src->text, t->name) : NULL;
 	free(diag);
 	if (!t->mod) {
