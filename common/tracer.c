@@ -129,6 +129,8 @@ static int compile_text(struct tracer *t, const struct tracer_src *src)
 		free(named);
 		return err;
 	}
+	if (named)
+		diag_drop_headers(named);
 	if (named && named[0])
 		fputs(named, stderr);
 	free(named);
