@@ -211,7 +211,8 @@ if [ "${LAB_PYTHON_WITNESS:-0}" = 1 ]; then
 	wait $py_pid
 	for t in $witness_texts; do
 		echo "--- Python bcc on $t.bpf.c:"
-		grep -E "error|python-bcc|Exception" "$work/py_$t" | head -8
+		grep -E "error:" "$work/py_$t" | head -4
+		tail -n 2 "$work/py_$t"
 		grep -q "^python-bcc: exit 0$" "$work/py_$t" && note_fail "Python bcc compiled $t.bpf.c"
 		grep -q "incomplete type 'struct bpf_wq'" "$work/py_$t" &&
 			grep -q "incomplete type 'struct bpf_rb_root'" "$work/py_$t" ||
