@@ -11,4 +11,13 @@
  * source line found exactly once in text. */
 char *diag_remap(const char *diag, const char *text, const char *name);
 
+/* Removes from diag, in place, the diagnostics clang reports in the kernel's
+ * headers (libbcc names them from the headers' folder: "include/...",
+ * "arch/...") and in libbcc's own ("/virtual/include/..."), each with its
+ * "In file included from" lines and its notes, and then the count line
+ * ("N warnings generated."). Meant for the warnings of a compile that
+ * succeeded: newer headers than libbcc's clang knows give dozens the user
+ * can do nothing about. */
+void diag_drop_headers(char *diag);
+
 #endif

@@ -183,6 +183,8 @@ static int compile_text(struct tracer *t, const struct tracer_src *src, void **m
 		free(named);
 		return err;
 	}
+	if (named)
+		diag_drop_headers(named);
 	if (named && named[0])
 		fputs(named, stderr);
 	free(named);

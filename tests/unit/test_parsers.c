@@ -147,6 +147,47 @@ static void test_diag(void)
 	out = diag_remap("/virtual/main.c:2:3: error: x\nbroken here\n", text, "f.c");
 	CHECK_STR(out, "f.c:2:3: error: x\nbroken here\n");
 	free(out);
+
+	/* what 6.12's headers give libbcc 0.26's clang, around one warning of
+	 * the text's own: only that one stays */
+	char warnings[] =
+		"In file included from <built-in>:4:\n"
+		"In file included from /virtual/include/bcc/helpers.h:53:\n"
+		"In file included from arch/x86/include/asm/linkage.h:6:\n"
+		"arch/x86/include/asm/ibt.h:77:8: warning: 'nocf_check' attribute ignored [-Wignored-attributes]\n"
+		"extern __noendbr u64 ibt_save(bool disable);\n"
+		"       ^\n"
+		"arch/x86/include/asm/ibt.h:32:34: note: expanded from macro '__noendbr'\n"
+		"#define __noendbr       __attribute__((nocf_check))\n"
+		"                                       ^\n"
+		"t.bpf.c:9:6: warning: unused variable 'x' [-Wunused-variable]\n"
+		"        int x;\n"
+		"            ^\n"
+		"In file included from t.bpf.c:8:\n"
+		"In file included from include/uapi/linux/ptrace.h:183:\n"
+		"./arch/x86/include/asm/current.h:47:10: warning: multiple identical address spaces [-Wduplicate-decl-specifier]\n"
+		"                return this_cpu_read_const(const_pcpu_hot.current_task);\n"
+		"/virtual/include/bcc/helpers.h:1:1: warning: libbcc's own\n"
+		"3 warnings generated.\n";
+
+	diag_drop_headers(warnings);
+	CHECK_STR(warnings, "t.bpf.c:9:6: warning: unused variable 'x' [-Wunused-variable]\n"
+			    "        int x;\n"
+			    "            ^\n");
+	/* a text's own warning in a header of its own, with its include chain,
+	 * and the count when nothing was dropped */
+	char own[] = "In file included from t.bpf.c:2:\n"
+		     "ev.h:3:1: warning: w\n"
+		     "t.bpf.c:7:1: note: n\n"
+		     "1 warning generated.\n";
+
+	diag_drop_headers(own);
+	CHECK_STR(own, "In file included from t.bpf.c:2:\nev.h:3:1: warning: w\nt.bpf.c:7:1: note: n\n"
+		       "1 warning generated.\n");
+	char none[] = "";
+
+	diag_drop_headers(none);
+	CHECK_STR(none, "");
 }
 
 static void write_file(const char *path, const char *text)
