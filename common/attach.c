@@ -232,7 +232,7 @@ int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
 	if (err)
 		return tracer__fail(t, err, "path too long: '%s'", path);
 	pfd = QUIET(bpf_attach_uprobe(fd, u->retprobe ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY,
-				      ev_name, path, offset, pid, 0));
+				      ev_name, path, offset, pid, u->ref_ctr_offset));
 	if (pfd < 0) {
 		char hint[512] = "";
 

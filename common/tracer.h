@@ -70,6 +70,8 @@ struct tracer_uprobe {
 				attach_uprobe(addr=) takes it */
 	pid_t pid;           /* only this process; 0 or -1: every process */
 	int retprobe;        /* attach at return (uretprobe) */
+	uint64_t ref_ctr_offset; /* file offset of a USDT semaphore the kernel
+				    counts this probe in (0: none) */
 };
 int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u);
 

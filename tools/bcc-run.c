@@ -11,6 +11,7 @@
 #include "ring_buf.h"
 #include "spec.h"
 #include "tool.h"
+#include "usdt.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +39,7 @@
 static const char usage[] =
 	"Usage: bcc-run [options] FILE.bpf.c [options]\n"
 	"       options: [-u|-U BINARY:SYMBOL:FN] [-k|-K FUNC:FN] [-t CATEGORY:EVENT:FN]\n"
+	"                [--usdt PATH|PID:[PROVIDER:]PROBE:FN]\n"
 	"                [-p PID] [-D NAME[=VALUE]] [-d SECONDS] [--json] [--watch] [--no-cache]\n"
 	"       bcc-run --features\n"
 	"Compile a BPF text, attach it and print what it sends. Options may come\n"
@@ -55,6 +57,12 @@ static const char usage[] =
 	"  -k FUNC:FN           kprobe on kernel function FUNC\n"
 	"  -K FUNC:FN           kretprobe on kernel function FUNC\n"
 	"  -t CATEGORY:EVENT:FN tracepoint\n"
+	"  --usdt PATH|PID:[PROVIDER:]PROBE:FN\n"
+	"                       USDT probe (readelf -n PATH lists them): run FN at\n"
+	"                       PROBE of the binary or library PATH, in every process,\n"
+	"                       or of process PID; FN reads the probe's arguments\n"
+	"                       with bpf_usdt_readarg(N, ctx, &var), as in bcc's USDT\n"
+	"                       class; a semaphore the probe has is set while attached\n"
 	"  -p PID               uprobes fire only in this process\n"
 	"  -D NAME[=VALUE]      define NAME for the compile (repeatable)\n"
 	"  -d SECONDS           stop after SECONDS (default: until Ctrl-C)\n"
@@ -81,6 +89,8 @@ static struct env {
 		struct spec spec;
 	} specs[MAX_SPECS];
 	size_t nspecs;
+	struct usdt_spec *usdts; /* --usdt, malloc'd */
+	size_t nusdts;
 	char **cflags; /* "-DNAME[=VALUE]" for each -D, malloc'd */
 	size_t ncflags;
 	long pid;
@@ -110,6 +120,7 @@ struct session {
 	size_t noutputs;
 	char **hists;
 	size_t nhists;
+	struct usdt *usdt;
 };
 
 static int add_define(const char *arg)
@@ -128,6 +139,24 @@ static int add_define(const char *arg)
 	}
 	env.cflags = cflags;
 	env.ncflags++;
+	return 0;
+}
+
+static int add_usdt(const char *arg)
+{
+	struct usdt_spec *usdts = realloc(env.usdts, (env.nusdts + 1) * sizeof(*usdts));
+	const char *why;
+
+	if (!usdts) {
+		log_error("out of memory");
+		return -ENOMEM;
+	}
+	env.usdts = usdts;
+	if (usdt_spec_parse(arg, &usdts[env.nusdts], &why)) {
+		log_error("invalid --usdt '%s': %s", arg, why);
+		return -EINVAL;
+	}
+	env.nusdts++;
 	return 0;
 }
 
@@ -158,6 +187,8 @@ static int parse_opt(int opt, const char *arg, void *ctx)
 	case 'F':
 		env.features = true;
 		return 0;
+	case 'S':
+		return add_usdt(arg);
 	default:
 		return -EINVAL;
 	}
@@ -305,6 +336,7 @@ static void session_close(struct session *s)
 		free(s->hists[i]);
 	free(s->hists);
 	tracer__free(s->t);
+	usdt__free(s->usdt);
 	free(s->text);
 	memset(s, 0, sizeof(*s));
 }
@@ -348,6 +380,26 @@ static int open_outputs(struct session *s)
 	return err;
 }
 
+/* --usdt: enables the probes and puts their argument code before the
+ * text, as bcc does; *text becomes a new string to free when it is not
+ * s->text. */
+static int usdt_prepend(struct session *s, const char *path, char **text)
+{
+	char msg[8192];
+	int err;
+
+	if (!env.nusdts)
+		return 0;
+	err = usdt__open(env.usdts, env.nusdts, &s->usdt, msg, sizeof(msg));
+	if (err)
+		return tracer__fail(s->t, err, "%s", msg);
+	if (asprintf(text, "%s\n%s", usdt__argcode(s->usdt), s->text) < 0) {
+		*text = s->text;
+		return tracer__fail(s->t, -ENOMEM, "cannot read '%s': out of memory", path);
+	}
+	return 0;
+}
+
 /* Compiles text (owned by s from now on), attaches it and opens its
  * outputs. On failure prints why and leaves s empty; a session already
  * running elsewhere is not touched. */
@@ -364,9 +416,13 @@ static int session_open(struct session *s, const char *path, char *text)
 		session_close(s);
 		return -ENOMEM;
 	}
-	err = tool_compile(s->t, &(struct tracer_src){ .text = text, .name = path,
+	err = usdt_prepend(s, path, &text);
+	if (!err)
+		err = tool_compile(s->t, &(struct tracer_src){ .text = text, .name = path,
 			   .cflags = (const char *const *)env.cflags, .ncflags = env.ncflags,
 			   .no_cache = env.no_cache });
+	if (text != s->text)
+		free(text);
 	if (!err && find_hists(s))
 		err = tracer__fail(s->t, -ENOMEM, "cannot read '%s': out of memory", path);
 	if (!err) {
@@ -375,11 +431,13 @@ static int session_open(struct session *s, const char *path, char *text)
 	}
 	for (size_t i = 0; i < env.nspecs && !err; i++)
 		err = attach_spec(s->t, env.specs[i].kind, &env.specs[i].spec);
+	if (!err && s->usdt)
+		err = usdt__attach(s->usdt, s->t);
 	if (!err && tracer__num_links(s->t) == 0)
 		err = tracer__fail(s->t, -ENOENT, "nothing to attach: the text has no function "
 				   "named kprobe__, kretprobe__, tracepoint__ (TRACEPOINT_PROBE), "
 				   "raw_tracepoint__, kfunc__ or kretfunc__, and the command line "
-				   "names no probe (-u, -U, -k, -K, -t)");
+				   "names no probe (-u, -U, -k, -K, -t, --usdt)");
 	if (!err)
 		err = open_outputs(s);
 	if (err) {
@@ -584,6 +642,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "watch", no_argument, NULL, 'W' },
 		{ "features", no_argument, NULL, 'F' },
+		{ "usdt", required_argument, NULL, 'S' },
 		{ 0 },
 	};
 	struct session s = { 0 };
@@ -625,5 +684,6 @@ out:
 	for (size_t i = 0; i < env.ncflags; i++)
 		free(env.cflags[i]);
 	free(env.cflags);
+	free(env.usdts);
 	return err;
 }
