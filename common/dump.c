@@ -21,6 +21,7 @@ struct dump {
 	struct td_type *kt, *lt;
 	size_t ncpus;  /* per-CPU tables: values in a lookup; else 1 */
 	size_t stride; /* bytes between two CPUs' values */
+	bool stacks;   /* the key has stack id members */
 };
 
 __attribute__((format(printf, 2, 3))) static void note(const struct dump_opts *o,
@@ -126,6 +127,8 @@ static void print_entry(struct dump *d, const void *key, const void *leaf, void 
 		print_key(d, key);
 		fputs(",\"value\":", d->out);
 		print_leaf(d, leaf);
+		if (d->stacks)
+			stacks__print_value(d->o->stacks, d->kt, key, true, d->out);
 		fputc('}', d->out);
 	} else {
 		fputs("  ", d->out);
@@ -133,6 +136,8 @@ static void print_entry(struct dump *d, const void *key, const void *leaf, void 
 		fputs(": ", d->out);
 		print_leaf(d, leaf);
 		fputc('\n', d->out);
+		if (d->stacks)
+			stacks__print_value(d->o->stacks, d->kt, key, false, d->out);
 	}
 	*first = false;
 }
@@ -245,7 +250,6 @@ static bool print_hist(struct dump *d)
 static const char *unprinted_kind(int type)
 {
 	switch (type) {
-	case BPF_MAP_TYPE_STACK_TRACE: return "BPF_STACK_TRACE";
 	case BPF_MAP_TYPE_LPM_TRIE: return "BPF_LPM_TRIE";
 	case BPF_MAP_TYPE_QUEUE: return "BPF_QUEUE";
 	case BPF_MAP_TYPE_STACK: return "BPF_STACK";
@@ -261,6 +265,15 @@ static void dump_table(struct tracer *t, const struct tracer_table *tab, FILE *o
 	const char *kind = unprinted_kind(tab->type);
 	bool hist = o->is_hist && o->is_hist(tab->name, o->ctx);
 
+	if (tab->type == BPF_MAP_TYPE_STACK_TRACE) {
+		/* printed through the ids that name its stacks */
+		if (!stacks__is_referred(o->stacks, tab->name))
+			note(o, "table '%s' is not printed: it is a BPF_STACK_TRACE table and no "
+				"key or event member holds its stack ids (a member whose name "
+				"ends in 'stack_id' or 'stackid', and a 'pid' member for user "
+				"stacks)", tab->name);
+		return;
+	}
 	if (kind) {
 		note(o, "table '%s' is not printed: bcc-run cannot print %s tables yet", tab->name,
 		     kind);
@@ -282,6 +295,7 @@ static void dump_table(struct tracer *t, const struct tracer_table *tab, FILE *o
 	}
 	d.kt = decode_type(&d, tracer__key_desc(t, tab->name), tab->key_size, "key");
 	d.lt = decode_type(&d, tracer__leaf_desc(t, tab->name), tab->leaf_size, "value");
+	d.stacks = d.kt && stacks__claim_type(o->stacks, d.kt);
 	if (!hist || !print_hist(&d))
 		print_entries(&d);
 	td_free(d.kt);
@@ -290,10 +304,14 @@ static void dump_table(struct tracer *t, const struct tracer_table *tab, FILE *o
 
 void dump__tables(struct tracer *t, FILE *out, const struct dump_opts *opts)
 {
-	for (size_t i = 0; i < tracer__num_tables(t); i++) {
-		struct tracer_table tab;
+	/* stack tables last: the other tables' keys say which are referred to */
+	for (int stack = 0; stack < 2; stack++) {
+		for (size_t i = 0; i < tracer__num_tables(t); i++) {
+			struct tracer_table tab;
 
-		if (tracer__table_at(t, i, &tab) == 0)
-			dump_table(t, &tab, out, opts);
+			if (tracer__table_at(t, i, &tab) == 0 &&
+			    (tab.type == BPF_MAP_TYPE_STACK_TRACE) == stack)
+				dump_table(t, &tab, out, opts);
+		}
 	}
 }

@@ -3,10 +3,12 @@
  * and their sum, BPF_HISTOGRAM tables as log2 histograms (one per section
  * when keyed by a struct). Keys and values are decoded from the types
  * libbcc described (render.h), so a program from the compile cache prints
- * the same as a fresh compile. */
+ * the same as a fresh compile. A key's stack id members are followed by
+ * the stacks they name (stacks.h); a stack table itself is not printed. */
 #ifndef BCC_C_DUMP_H
 #define BCC_C_DUMP_H
 
+#include "stacks.h"
 #include "tracer.h"
 
 #include <stdbool.h>
@@ -19,6 +21,9 @@ struct dump_opts {
 	/* what cannot be shown, and why: one sentence naming the table */
 	void (*note)(const char *msg, void *ctx);
 	void *ctx;
+	/* the text's stack tables, printed through the stack ids of keys
+	 * (NULL: stack tables are not printed) */
+	struct stacks *stacks;
 };
 
 /* Prints every table of t that holds data to out. */

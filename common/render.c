@@ -295,3 +295,33 @@ int render_hist_sections(FILE *out, const struct td_type *kt, const void *keys,
 	free(vals);
 	return 0;
 }
+
+bool render_stack_is_user_name(const char *name)
+{
+	return strstr(name, "user") || strstr(name, "ustack") || strstr(name, "usr");
+}
+
+void render_stack(FILE *out, const char *name, long long id, const char *const *frames,
+		  size_t n, bool json)
+{
+	const char *missed = render_stack_is_user_name(name) ? "[Missed User Stack]" :
+							     "[Missed Kernel Stack]";
+
+	if (json) {
+		json_string(out, name, strlen(name));
+		fputs(":[", out);
+		if (id < 0)
+			json_string(out, missed, strlen(missed));
+		for (size_t i = 0; id >= 0 && i < n; i++) {
+			fputs(i ? "," : "", out);
+			json_string(out, frames[i], strlen(frames[i]));
+		}
+		fputc(']', out);
+		return;
+	}
+	fprintf(out, "    %s:\n", name);
+	if (id < 0)
+		fprintf(out, "      %s\n", missed);
+	for (size_t i = 0; id >= 0 && i < n; i++)
+		fprintf(out, "      %s\n", frames[i]);
+}

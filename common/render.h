@@ -52,4 +52,17 @@ bool render_hist_has_slot(const struct td_type *kt);
 int render_hist_sections(FILE *out, const struct td_type *kt, const void *keys,
 			 const uint64_t *counts, size_t n, bool json, const char *table);
 
+/* The stack a stack id member called name refers to, as bcc's stackcount
+ * prints it: text, "    name:" and then each frame ("sym+0xoff", or
+ * "0xADDR [unknown]") on its own line; json, "\"name\":[frames]". A
+ * negative id (the kernel could not take the stack: -EFAULT, -EEXIST,
+ * -ENOMEM) prints as bcc's "[Missed User Stack]" or "[Missed Kernel
+ * Stack]", user when the name says so. */
+void render_stack(FILE *out, const char *name, long long id, const char *const *frames,
+		  size_t n, bool json);
+
+/* Whether a stack id member called name holds user stacks ("user",
+ * "ustack"), as opposed to kernel ones. */
+bool render_stack_is_user_name(const char *name);
+
 #endif

@@ -4,6 +4,7 @@
  * events decoded by their field names, and the tables at exit. --watch
  * reloads the file when it is saved. */
 #include "dump.h"
+#include "stacks.h"
 #include "event_decode.h"
 #include "feature.h"
 #include "log.h"
@@ -108,6 +109,7 @@ struct output {
 	bool show_name; /* more than one output: prefix lines with the table */
 	struct perf_buf *pb;
 	struct ring_buf *rb;
+	struct stacks *stacks; /* the session's */
 };
 
 /* What one compile of the text brings: its tracer, its outputs and the
@@ -121,6 +123,7 @@ struct session {
 	char **hists;
 	size_t nhists;
 	struct usdt *usdt;
+	struct stacks *stacks;
 };
 
 static int add_define(const char *arg)
@@ -265,7 +268,10 @@ static void print_event(struct output *o, const void *data, size_t size)
 			event_format(&o->layout, data, size, true, stdout);
 		else
 			printf("\"raw_size\":%zu", size);
-		puts("}}");
+		putchar('}');
+		if (o->decodable)
+			stacks__print_event(o->stacks, &o->layout, data, size, true, stdout);
+		puts("}");
 		return;
 	}
 	if (o->show_name)
@@ -278,6 +284,8 @@ static void print_event(struct output *o, const void *data, size_t size)
 			printf("%02x", ((const unsigned char *)data)[i]);
 	}
 	putchar('\n');
+	if (o->decodable)
+		stacks__print_event(o->stacks, &o->layout, data, size, false, stdout);
 }
 
 static void on_perf_event(void *ctx, int cpu, const void *data, size_t size)
@@ -335,6 +343,7 @@ static void session_close(struct session *s)
 	for (size_t i = 0; i < s->nhists; i++)
 		free(s->hists[i]);
 	free(s->hists);
+	stacks__free(s->stacks);
 	tracer__free(s->t);
 	usdt__free(s->usdt);
 	free(s->text);
@@ -345,8 +354,10 @@ static int open_output(struct session *s, const struct tracer_table *tab)
 {
 	struct output *o = &s->outputs[s->noutputs];
 
-	*o = (struct output){ .name = tab->name };
+	*o = (struct output){ .name = tab->name, .stacks = s->stacks };
 	o->decodable = tracer__event_layout(s->t, o->name, &o->layout) == 0;
+	if (o->decodable)
+		stacks__claim_layout(s->stacks, &o->layout);
 	if (!o->decodable)
 		log_info("events of '%s' are printed as raw bytes: libbcc reports no field "
 			 "list this tool can decode (nested structs, or nothing submitted)",
@@ -400,6 +411,8 @@ static int usdt_prepend(struct session *s, const char *path, char **text)
 	return 0;
 }
 
+static void print_note(const char *msg, void *ctx);
+
 /* Compiles text (owned by s from now on), attaches it and opens its
  * outputs. On failure prints why and leaves s empty; a session already
  * running elsewhere is not touched. */
@@ -438,6 +451,8 @@ static int session_open(struct session *s, const char *path, char *text)
 				   "named kprobe__, kretprobe__, tracepoint__ (TRACEPOINT_PROBE), "
 				   "raw_tracepoint__, kfunc__ or kretfunc__, and the command line "
 				   "names no probe (-u, -U, -k, -K, -t, --usdt)");
+	if (!err && !(s->stacks = stacks__new(s->t, print_note, NULL)))
+		err = tracer__fail(s->t, -errno, "cannot read the stack tables: out of memory");
 	if (!err)
 		err = open_outputs(s);
 	if (err) {
@@ -461,7 +476,8 @@ static void print_note(const char *msg, void *ctx)
 static void print_tables(struct session *s)
 {
 	dump__tables(s->t, stdout, &(struct dump_opts){ .json = env.json,
-		     .is_hist = session_is_hist, .note = print_note, .ctx = s });
+		     .is_hist = session_is_hist, .note = print_note, .ctx = s,
+		     .stacks = s->stacks });
 }
 
 /* Starts the first session from the file; prints why not on failure. */

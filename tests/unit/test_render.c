@@ -5,6 +5,7 @@
 #include "check.h"
 #include "event_decode.h"
 #include "render.h"
+#include "stacks.h"
 #include "type_desc.h"
 
 #include <errno.h>
@@ -216,8 +217,57 @@ static void test_event_int128_and_short(void)
 	free(out);
 }
 
+static char *stack_text(const char *name, long long id, const char *const *frames, size_t n,
+			bool json)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	render_stack(f, name, id, frames, n, json);
+	fclose(f);
+	return out;
+}
+
+/* stackcount's layout: one frame a line under the member's name; a
+ * negative id is bcc's "[Missed ... Stack]"; JSON an array of strings. */
+static void test_stacks(void)
+{
+	const char *const frames[] = { "func+0x0", "main+0x1fa", "0x7f35bd6b424a [unknown]" };
+	char *s;
+
+	s = stack_text("user_stack_id", 3, frames, 3, false);
+	CHECK_STR(s, "    user_stack_id:\n      func+0x0\n      main+0x1fa\n"
+		     "      0x7f35bd6b424a [unknown]\n");
+	free(s);
+	s = stack_text("user_stack_id", 3, frames, 3, true);
+	CHECK_STR(s, "\"user_stack_id\":[\"func+0x0\",\"main+0x1fa\","
+		     "\"0x7f35bd6b424a [unknown]\"]");
+	free(s);
+	s = stack_text("user_stack_id", -14, frames, 0, false);
+	CHECK_STR(s, "    user_stack_id:\n      [Missed User Stack]\n");
+	free(s);
+	s = stack_text("kernel_stack_id", -17, frames, 0, false);
+	CHECK_STR(s, "    kernel_stack_id:\n      [Missed Kernel Stack]\n");
+	free(s);
+	s = stack_text("kstackid", -14, frames, 0, true);
+	CHECK_STR(s, "\"kstackid\":[\"[Missed Kernel Stack]\"]");
+	free(s);
+	s = stack_text("stack_id", 0, frames, 0, true);
+	CHECK_STR(s, "\"stack_id\":[]");
+	free(s);
+	CHECK(stacks_is_id_name("user_stack_id"));
+	CHECK(stacks_is_id_name("kernel_stackid"));
+	CHECK(stacks_is_id_name("stack_id"));
+	CHECK(!stacks_is_id_name("stack_ids"));
+	CHECK(!stacks_is_id_name("pid"));
+	CHECK(render_stack_is_user_name("ustack_id"));
+	CHECK(!render_stack_is_user_name("kernel_stack_id"));
+}
+
 int main(void)
 {
+	test_stacks();
 	test_layout();
 	test_values();
 	test_percpu();
