@@ -1,9 +1,13 @@
 #include "tool.h"
 
+#include "cache.h"
 #include "feature.h"
 #include "log.h"
+#include "version.h"
 
+#include <bcc/bcc_version.h>
 #include <errno.h>
+#include <link.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -56,6 +60,41 @@ int tool_parse_long(const char *arg, long min, long max, const char *what, long 
 	return 0;
 }
 
+/* libbcc has no function that says its version: the loaded libbcc_bpf's
+ * file name does (libbcc_bpf.so.0.26.0, once the symbolic links are
+ * followed). */
+static int find_libbcc_bpf(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	if (!strstr(info->dlpi_name, "/libbcc_bpf.so") || !realpath(info->dlpi_name, data))
+		return 0;
+	return 1;
+}
+
+void tool_print_version(FILE *out, const char *prog)
+{
+	const char *base = strrchr(prog, '/'), *ver;
+	char lib[PATH_MAX] = "", dir[PATH_MAX];
+
+	fprintf(out, "%s (bcc-c) %s\n", base ? base + 1 : prog, BCC_C_VERSION);
+	dl_iterate_phdr(find_libbcc_bpf, lib);
+	ver = strstr(lib, ".so.");
+	if (ver)
+		fprintf(out, "libbcc: %s at run time (%s), %s at build time\n", ver + 4, lib,
+			LIBBCC_VERSION);
+	else
+		fprintf(out, "libbcc: %s at build time (libbcc_bpf.so not found loaded)\n",
+			LIBBCC_VERSION);
+	if (getenv("BCC_C_NO_CACHE"))
+		fprintf(out, "compile cache: off (BCC_C_NO_CACHE is set)\n");
+	else if (cache_dir(dir, sizeof(dir)))
+		fprintf(out, "compile cache: off (%s)\n",
+			getenv("BCC_C_CACHE_DIR") ? "BCC_C_CACHE_DIR=off" : "no home directory");
+	else
+		fprintf(out, "compile cache: on, in %s (off: BCC_C_CACHE_DIR=off or --no-cache)\n",
+			dir);
+}
+
 enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, const char *extra,
 				  const struct option *longopts, tool_opt_fn on_opt, void *ctx,
 				  struct tool_opts *opts)
@@ -70,14 +109,15 @@ enum tool_parse_result tool_parse_args(int argc, char **argv, const char *usage,
 				       tool_opt_fn on_opt, void *ctx, struct tool_opts *opts,
 				       int max_args, int *first)
 {
-	enum { OPT_NO_CACHE = 0x100 };
-	struct option all[32] = { { "no-cache", no_argument, NULL, OPT_NO_CACHE } };
+	enum { OPT_NO_CACHE = 0x100, OPT_VERSION };
+	struct option all[32] = { { "no-cache", no_argument, NULL, OPT_NO_CACHE },
+				  { "version", no_argument, NULL, OPT_VERSION } };
 	char optstring[64];
 	int opt, err = 0;
-	size_t n = 1;
+	size_t n = 2;
 
-	for (; longopts && longopts[n - 1].name && n < 31; n++)
-		all[n] = longopts[n - 1];
+	for (; longopts && longopts[n - 2].name && n < 31; n++)
+		all[n] = longopts[n - 2];
 	*opts = (struct tool_opts){ .duration = -1 };
 	/* GNU getopt's default order takes options anywhere and moves the
 	 * operands to the end; optind = 0 restarts it from scratch */
@@ -96,6 +136,9 @@ enum tool_parse_result tool_parse_args(int argc, char **argv, const char *usage,
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			return TOOL_HELP;
+		case OPT_VERSION:
+			tool_print_version(stdout, argv[0]);
 			return TOOL_HELP;
 		case '?':
 			err = -EINVAL;

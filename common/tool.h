@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Set by SIGINT, SIGTERM, SIGHUP and SIGPIPE: leave the loop, clean up. */
 extern volatile sig_atomic_t tool_exiting;
@@ -32,9 +33,16 @@ typedef int (*tool_opt_fn)(int opt, const char *arg, void *ctx);
 
 enum tool_parse_result { TOOL_RUN = 0, TOOL_HELP = 1, TOOL_USAGE_ERROR = 2 };
 
-/* Parses -h, -d SECONDS, -f FILE, --no-cache, the short options in extra and the long
- * ones in longopts (NULL: none; each one's val is passed to on_opt). Prints
- * usage to stdout for -h, and to stderr after any error. Stray arguments
+/* What --version prints: "PROG (bcc-c) VERSION" (project()'s version in
+ * CMakeLists.txt), libbcc's version (at run time, from the file name of the
+ * loaded libbcc_bpf.so, and the one built against) and whether the compile
+ * cache is on, and where. */
+void tool_print_version(FILE *out, const char *prog);
+
+/* Parses -h, --version, -d SECONDS, -f FILE, --no-cache, the short options in extra
+ * and the long ones in longopts (NULL: none; each one's val is passed to
+ * on_opt). Prints usage to stdout for -h, and to stderr after any error;
+ * prints the versions for --version (TOOL_HELP, as -h). Stray arguments
  * are errors. */
 struct option;
 enum tool_parse_result tool_parse(int argc, char **argv, const char *usage, const char *extra,

@@ -73,6 +73,8 @@ static const char usage[] =
 	"                       running when the new one does not compile, load or attach\n"
 	"  --features           what this host can do, with reasons, then exit\n"
 	"  --no-cache           compile even when the compile cache has the program\n"
+	"  --version            print the versions (bcc-c, libbcc) and whether the cache is on\n"
+	"  -h                   print this help\n"
 	"Prints bpf_trace_printk() messages as TIME(s) COMM PID MESSAGE, each event of a\n"
 	"BPF_PERF_OUTPUT or BPF_RINGBUF_OUTPUT table as name=value pairs, and at exit\n"
 	"every BPF_HASH and BPF_ARRAY, and every BPF_HISTOGRAM as a log2 histogram.\n"

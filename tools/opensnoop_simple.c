@@ -36,6 +36,8 @@ static const char usage[] =
 	"  -d SECONDS    stop after SECONDS (default: 10)\n"
 	"  -f FILE       use this BPF text instead of the built-in one\n"
 	"  --no-cache    compile even when the compile cache has it\n"
+	"  --version     print the versions (bcc-c, libbcc) and whether the cache is on\n"
+	"  -h            print this help\n"
 	"Examples:\n"
 	"  sudo ./build/bin/opensnoop_simple\n"
 	"  sudo ./build/bin/opensnoop_simple -x -n cat -d 60\n"

@@ -16,6 +16,8 @@ static const char usage[] =
 	"  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 	"  -f FILE     use this BPF text instead of the built-in one\n"
 	"  --no-cache  compile even when the compile cache has it\n"
+	"  --version   print the versions (bcc-c, libbcc) and whether the cache is on\n"
+	"  -h          print this help\n"
 	"Examples:\n"
 	"  sudo ./build/bin/strlen_snoop_simple          # then run ls elsewhere\n"
 	"  sudo ./build/bin/strlen_snoop_simple -p 1234 -d 5\n";

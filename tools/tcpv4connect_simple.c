@@ -13,6 +13,8 @@ int main(int argc, char **argv)
 			 "  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 			 "  -f FILE     use this BPF text instead of the built-in one\n"
 			 "  --no-cache  compile even when the compile cache has it\n"
+			 "  --version   print the versions (bcc-c, libbcc) and whether the cache is on\n"
+			 "  -h          print this help\n"
 			 "Needs kprobes (try it in the kernel lab: make lab).\n"
 			 "Examples:\n"
 			 "  sudo ./build/bin/tcpv4connect_simple       # then: wget example.com\n"

@@ -2,6 +2,7 @@
  * return value on exit, read back from trace_pipe. */
 #include "log.h"
 #include "tool.h"
+#include "version.h"
 
 #include <libgen.h>
 #include <limits.h>
@@ -13,11 +14,14 @@ extern const char bpf_text_uprobe_simple[];
 static const char usage[] =
 	"Usage: uprobe_simple [-b BINARY] [-p PID] [-d SECONDS] [-f FILE] [--no-cache]\n"
 	"Trace func() in BINARY: print its argument and its return value.\n"
-	"  -b BINARY   program to trace (default: target-sample beside this tool)\n"
+	"  -b BINARY   program to trace (default: target-sample beside this tool,\n"
+	"              else the installed one in ../" BCC_C_HELPERDIR "/ from it)\n"
 	"  -p PID      trace only this process\n"
 	"  -d SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 	"  -f FILE     use this BPF text instead of the built-in one\n"
 	"  --no-cache  compile even when the compile cache has it\n"
+	"  --version   print the versions (bcc-c, libbcc) and whether the cache is on\n"
+	"  -h          print this help\n"
 	"Examples:\n"
 	"  ./build/bin/target-sample &   # the tutorial's target\n"
 	"  sudo ./build/bin/uprobe_simple\n"
@@ -38,16 +42,24 @@ static int parse_opt(int opt, const char *arg, void *ctx)
 	return tool_parse_long(arg, 1, INT_MAX, "PID", &env.pid);
 }
 
-/* target-sample is installed next to this tool */
+/* target-sample is built next to this tool; make install puts it among
+ * the helpers, off PATH: PREFIX/lib/bcc-c beside PREFIX/sbin, whatever
+ * PREFIX (/usr for the package, /usr/local for make install). */
 static int default_binary(char *buf, size_t len)
 {
+	const char *const where[] = { "%s/target-sample", "%s/../" BCC_C_HELPERDIR "/target-sample" };
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (n < 0)
 		return -1;
 	self[n] = '\0';
-	return snprintf(buf, len, "%s/target-sample", dirname(self)) >= (int)len ? -1 : 0;
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		if (snprintf(buf, len, where[i], dirname(self)) < (int)len &&
+		    access(buf, X_OK) == 0)
+			return 0;
+	}
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -64,7 +76,8 @@ int main(int argc, char **argv)
 		return r == TOOL_HELP ? 0 : 2;
 	if (!env.binary) {
 		if (default_binary(binary, sizeof(binary))) {
-			log_error("cannot find target-sample beside this tool; give -b BINARY");
+			log_error("cannot find target-sample beside this tool or in ../%s/ from "
+				  "it; give -b BINARY", BCC_C_HELPERDIR);
 			return 1;
 		}
 		env.binary = binary;
