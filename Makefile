@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 # do: warnings are errors, unit tests run under ASan and UBSan (README: Tests)
 DEV_FLAGS = -DBCC_C_WERROR=ON -DBCC_C_SANITIZE=ON
 
-.PHONY: all setup demo check unit live lab reliability fuzz bench clean
+.PHONY: all setup demo check unit live lab reliability fuzz bench install deb clean
 
 check unit live lab reliability: CMAKE_FLAGS += $(DEV_FLAGS)
 
@@ -39,6 +39,16 @@ fuzz: setup
 
 bench: setup all
 	@/usr/bin/python3 bench/run.py $(BUILD)
+
+# README: Install. PREFIX (default /usr/local) and DESTDIR as usual.
+install: all
+	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
+
+# bcc-c_<version>_amd64.deb here, built by CPack (cmake/install.cmake)
+deb: all
+	@cd $(BUILD) && cpack -G DEB >cpack.log || { cat cpack.log; exit 1; }
+	@cp $(BUILD)/bcc-c_*.deb .
+	@ls bcc-c_*.deb
 
 clean:
 	rm -rf $(BUILD)

@@ -63,9 +63,10 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "libbpfcc (>= ${LIBBCC_VERSION})")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS linux-headers-amd64)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_SOURCE_DIR}/packaging/deb/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# CPack indents the lines after the first
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "BCC-compatible tracing tools in C
- Tracing tools and bcc-run, a runner for any bcc-dialect BPF C text, written
- in C on libbcc: the BPF text is compiled at run time against the kernel's
- headers, as Python bcc does, for hosts without BTF, and kept in a compile
- cache so that later starts take milliseconds.")
+Tracing tools and bcc-run, a runner for any bcc-dialect BPF C text, written
+in C on libbcc: the BPF text is compiled at run time against the kernel's
+headers, as Python bcc does, for hosts without BTF, and kept in a compile
+cache so that later starts take milliseconds.")
 include(CPack)

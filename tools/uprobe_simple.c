@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 extern const char bpf_text_uprobe_simple[];
@@ -48,16 +49,18 @@ static int parse_opt(int opt, const char *arg, void *ctx)
 static int default_binary(char *buf, size_t len)
 {
 	const char *const where[] = { "%s/target-sample", "%s/../" BCC_C_HELPERDIR "/target-sample" };
-	char self[PATH_MAX];
+	char self[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *dir;
 
 	if (n < 0)
 		return -1;
 	self[n] = '\0';
+	dir = dirname(self);
 	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
-		if (snprintf(buf, len, where[i], dirname(self)) < (int)len &&
-		    access(buf, X_OK) == 0)
-			return 0;
+		if (snprintf(path, sizeof(path), where[i], dir) < (int)sizeof(path) &&
+		    access(path, X_OK) == 0 && realpath(path, real))
+			return snprintf(buf, len, "%s", real) >= (int)len ? -1 : 0;
 	}
 	return -1;
 }
