@@ -46,6 +46,7 @@ install: all
 
 # bcc-c_<version>_amd64.deb here, built by CPack (cmake/install.cmake)
 deb: all
+	@rm -f $(BUILD)/bcc-c_*.deb
 	@cd $(BUILD) && cpack -G DEB >cpack.log || { cat cpack.log; exit 1; }
 	@cp $(BUILD)/bcc-c_*.deb .
 	@ls bcc-c_*.deb
