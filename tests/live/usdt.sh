@@ -9,7 +9,8 @@
 #    refuses this): the sample sees its semaphore set, bcc-run counts
 #    1..N and reads one argument of each kind sdt.h writes (registers of
 #    1, 2, 4 and 8 bytes, signed and not, 'sym(%rip)' in a PIE, 'off(%reg)',
-#    '(%base,%index,scale)', a constant, a string pointer), compiled and
+#    '(%base,%index,scale)', a constant, a string pointer, also through
+#    bpf_usdt_readarg_p()), compiled and
 #    then from the compile cache, printing the same.
 # 3. Without a tracer the semaphore stays clear.
 # 4. Mistakes: no such probe, a malformed spec, a library without probes.
@@ -42,6 +43,7 @@ struct args_event {
 	s16 member;
 	s32 cell;
 	char text[16];
+	char text_p[11];
 };
 BPF_PERF_OUTPUT(events);
 int on_args(struct pt_regs *ctx)
@@ -56,6 +58,7 @@ int on_args(struct pt_regs *ctx)
 	bpf_usdt_readarg(5, ctx, &e.global);
 	bpf_usdt_readarg(6, ctx, &text);
 	bpf_probe_read_user_str(e.text, sizeof(e.text), (void *)text);
+	bpf_usdt_readarg_p(6, ctx, &e.text_p, sizeof(e.text_p));
 	bpf_usdt_readarg(7, ctx, &e.constant);
 	bpf_usdt_readarg(8, ctx, &e.member);
 	bpf_usdt_readarg(9, ctx, &e.cell);
@@ -88,7 +91,7 @@ grep -qx "fired $N" "$work/sample" || note_fail "the sample did not see its sema
 
 # 2. by PATH, the sample started once bcc-run is ready: compiled, then
 # from the cache
-want_args="small=-8 port=65000 negative=-123456 big=5000000000 global=-5000000000 constant=42 member=-300 cell=30 text=hello usdt"
+want_args="small=-8 port=65000 negative=-123456 big=5000000000 global=-5000000000 constant=42 member=-300 cell=30 text=hello usdt text_p=hello usdt"
 for run in compiled cache; do
 	"$BIN/bcc-run" "$work/args.bpf.c" --usdt "$SAMPLE:bcc_c_test:value:on_value" \
 		--usdt "$SAMPLE:bcc_c_test:args:on_args" > "$work/run" 2> "$work/run.err" &
