@@ -5,7 +5,8 @@
 # sum), "hash" with atomic_increment(), a BPF_HISTOGRAM keyed by a struct
 # (one section per pid), BPF_RINGBUF_OUTPUT with ringbuf_reserve() and
 # ringbuf_submit(); BPF_LPM_TRIE and BPF_QUEUE are named on stderr as not
-# printed. Skips (77) without /usr/bin/python3 (the workload).
+# printed. The probe is attached with -t. Skips (77) without
+# /usr/bin/python3 (the workload).
 BIN=$1 HELPERS=$2
 . "$(dirname "$0")/lib.sh"
 [ -x /usr/bin/python3 ] || { echo "SKIP: no /usr/bin/python3"; exit 77; }
@@ -32,7 +33,7 @@ BPF_HISTOGRAM(hs, struct hkey);
 BPF_LPM_TRIE(trie, struct lkey, u64, 16);
 BPF_QUEUE(queue, u64, 16);
 BPF_RINGBUF_OUTPUT(rb, 8);
-TRACEPOINT_PROBE(syscalls, sys_enter_getppid)
+int on_getppid(void *ctx)
 {
 	u32 pid = bpf_get_current_pid_tgid() >> 32;
 	struct hkey k = { .pid = pid, .slot = bpf_log2l(1000) };
@@ -70,7 +71,7 @@ mkfifo "$work/go"
 /usr/bin/python3 -c 'import os, sys; sys.stdin.readline(); [os.getppid() for _ in range(3)]' \
 	< "$work/go" &
 p=$!
-"$BIN/bcc-run" "$work/kinds.bpf.c" -DPID=$p > "$work/out" 2> "$work/err" &
+"$BIN/bcc-run" "$work/kinds.bpf.c" -DPID=$p -t syscalls:sys_enter_getppid:on_getppid > "$work/out" 2> "$work/err" &
 runner=$!
 wait_for "$work/err" '^bcc-run: ready:' 60 $runner
 echo go > "$work/go"
