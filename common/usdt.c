@@ -231,8 +231,8 @@ static void emit_arg(FILE *f, const struct bcc_usdt_argument *a, const char *dst
 		if (!strcmp(base, "ip"))
 			bcc_elf_foreach_sym(bin, sym_find_cb, &all, &sym);
 		if (!sym.found) {
-			fprintf(f, "return -1; /* '%s(%%%s)': no such symbol relative to %%rip */",
-				a->deref_ident, base);
+			fprintf(f, "return -1; /* '%s(%%%s)': not a symbol of the file read "
+				"relative to %%rip */", a->deref_ident, base);
 			return;
 		}
 		/* 'sym(%rip)': the file is loaded at one bias, so &sym is as far
