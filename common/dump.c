@@ -128,7 +128,7 @@ static void print_entry(struct dump *d, const void *key, const void *leaf, void 
 		fputs(",\"value\":", d->out);
 		print_leaf(d, leaf);
 		if (d->stacks)
-			stacks__print_value(d->o->stacks, d->kt, key, true, d->out);
+			stacks__print_key(d->o->stacks, d->tab->name, d->kt, key, true, d->out);
 		fputc('}', d->out);
 	} else {
 		fputs("  ", d->out);
@@ -137,7 +137,7 @@ static void print_entry(struct dump *d, const void *key, const void *leaf, void 
 		print_leaf(d, leaf);
 		fputc('\n', d->out);
 		if (d->stacks)
-			stacks__print_value(d->o->stacks, d->kt, key, false, d->out);
+			stacks__print_key(d->o->stacks, d->tab->name, d->kt, key, false, d->out);
 	}
 	*first = false;
 }
@@ -267,11 +267,16 @@ static void dump_table(struct tracer *t, const struct tracer_table *tab, FILE *o
 
 	if (tab->type == BPF_MAP_TYPE_STACK_TRACE) {
 		/* printed through the ids that name its stacks */
+		const char *maybe = stacks__undecided_keys(o->stacks);
+
 		if (!stacks__is_referred(o->stacks, tab->name))
 			note(o, "table '%s' is not printed: it is a BPF_STACK_TRACE table and no "
 				"key or event member holds its stack ids (a member whose name "
 				"ends in 'stack_id' or 'stackid', and a 'pid' member for user "
-				"stacks)", tab->name);
+				"stacks)%s%s%s", tab->name, *maybe ? "; the integer keys of " : "",
+			     maybe, *maybe ? " may be its ids, but the text does not show them "
+			     "assigned from get_stackid() ('id = stacks.get_stackid(ctx, 0); "
+			     "counts.increment(id);'), so they are printed as numbers" : "");
 		return;
 	}
 	if (kind) {
@@ -295,7 +300,7 @@ static void dump_table(struct tracer *t, const struct tracer_table *tab, FILE *o
 	}
 	d.kt = decode_type(&d, tracer__key_desc(t, tab->name), tab->key_size, "key");
 	d.lt = decode_type(&d, tracer__leaf_desc(t, tab->name), tab->leaf_size, "value");
-	d.stacks = d.kt && stacks__claim_type(o->stacks, d.kt);
+	d.stacks = d.kt && stacks__claim_key(o->stacks, tab->name, d.kt);
 	if (!hist || !print_hist(&d))
 		print_entries(&d);
 	td_free(d.kt);

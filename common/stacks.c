@@ -26,6 +26,13 @@ struct stack_table {
 	bool referred; /* some key or event holds its ids */
 };
 
+/* A table whose whole key is a stack id, as the text says. */
+struct id_key {
+	char *table;
+	struct stack_table *st;
+	bool user;
+};
+
 /* Invariant: tables[0 .. ntables) are the text's BPF_STACK_TRACE tables;
  * caches[] hold up to MAX_SYMCACHES processes, replaced round robin. */
 struct stacks {
@@ -35,6 +42,10 @@ struct stacks {
 	struct symcache caches[MAX_SYMCACHES];
 	size_t next_cache;
 	bool noted_ambiguous;
+	const char *text; /* the BPF text, for keys that are stack ids */
+	struct id_key *keys;
+	size_t nkeys;
+	char undecided[256]; /* "'a', 'b'": integer keys the text says nothing of */
 	void (*note)(const char *msg, void *ctx);
 	void *ctx;
 };
@@ -96,8 +107,178 @@ void stacks__free(struct stacks *s)
 			bcc_free_symcache(s->caches[i].cache, s->caches[i].pid);
 	if (s->kernel)
 		bcc_free_symcache(s->kernel, -1);
+	for (size_t i = 0; i < s->nkeys; i++)
+		free(s->keys[i].table);
+	free(s->keys);
 	free(s->tables);
 	free(s);
+}
+
+void stacks__set_text(struct stacks *s, const char *text)
+{
+	if (s)
+		s->text = text;
+}
+
+static bool is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* The identifier at p: its length (0: none). */
+static size_t ident_len(const char *p)
+{
+	size_t n = 0;
+
+	if (*p >= '0' && *p <= '9')
+		return 0;
+	while (is_ident_char(p[n]))
+		n++;
+	return n;
+}
+
+/* p just after a call's '(': the length of its arguments up to the
+ * matching ')', or 0 when it has none. */
+static size_t args_len(const char *p)
+{
+	int depth = 1;
+
+	for (size_t n = 0; p[n]; n++) {
+		if (p[n] == '(')
+			depth++;
+		else if (p[n] == ')' && !--depth)
+			return n;
+	}
+	return 0;
+}
+
+/* Whether the expression at p is a get_stackid() call, after casts:
+ * "S.get_stackid(ctx, FLAGS)" or "bpf_get_stackid(ctx, &S, FLAGS)". Then
+ * stack gets S and user whether FLAGS ask for the user stack. */
+static bool stackid_call(const char *p, char *stack, size_t len, bool *user)
+{
+	const char *args, *name;
+	size_t n, nargs, name_len;
+
+	for (p = skip_space(p); *p == '(';) { /* "(int)" */
+		n = args_len(p + 1);
+		if (!n || memchr(p + 1, '(', n))
+			return false;
+		p = skip_space(p + 1 + n + 1);
+	}
+	name = p;
+	name_len = ident_len(p);
+	if (!name_len)
+		return false;
+	p = skip_space(p + name_len);
+	if (name_len == 15 && !strncmp(name, "bpf_get_stackid", 15)) {
+		if (*p != '(')
+			return false;
+		args = p + 1;
+		nargs = args_len(args);
+		/* the table is the second argument */
+		p = memchr(args, ',', nargs);
+		if (!p)
+			return false;
+		p = skip_space(p + 1);
+		if (*p == '&')
+			p = skip_space(p + 1);
+		name = p;
+		name_len = ident_len(p);
+	} else {
+		if (*p != '.')
+			return false;
+		p = skip_space(p + 1);
+		if (ident_len(p) != 11 || strncmp(p, "get_stackid", 11))
+			return false;
+		p = skip_space(p + 11);
+		if (*p != '(')
+			return false;
+		args = p + 1;
+		nargs = args_len(args);
+	}
+	if (!name_len || !nargs || name_len >= len)
+		return false;
+	memcpy(stack, name, name_len);
+	stack[name_len] = '\0';
+	*user = memmem(args, nargs, "BPF_F_USER_STACK", 16) != NULL;
+	return true;
+}
+
+/* The next whole word word in text at or after p, or NULL. */
+static const char *find_word(const char *p, const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	while ((p = strstr(p, word))) {
+		if ((p == text || !is_ident_char(p[-1])) && !is_ident_char(p[n]))
+			return p;
+		p += n;
+	}
+	return NULL;
+}
+
+/* Whether variable var is assigned a get_stackid() call ("var = ...", a
+ * declaration's initializer too). */
+static bool assigned_stackid(const char *text, const char *var, size_t var_len, char *stack,
+			     size_t len, bool *user)
+{
+	char name[128];
+	const char *p = text;
+
+	if (var_len >= sizeof(name))
+		return false;
+	memcpy(name, var, var_len);
+	name[var_len] = '\0';
+	while ((p = find_word(p, text, name))) {
+		const char *eq = skip_space(p + var_len);
+
+		/* not a member of something else: "key.id = ..." */
+		if ((p == text || (p[-1] != '.' && p[-1] != '>')) && *eq == '=' && eq[1] != '=' &&
+		    stackid_call(eq + 1, stack, len, user))
+			return true;
+		p += var_len;
+	}
+	return false;
+}
+
+bool stacks_text_id_key(const char *text, const char *table, char *stack, size_t len,
+			bool *user)
+{
+	const char *p = text;
+
+	while (text && (p = find_word(p, text, table))) {
+		const char *q = skip_space(p + strlen(table)), *key;
+		size_t n;
+
+		p += strlen(table);
+		/* table.METHOD(KEY or table.METHOD(&KEY */
+		if (*q != '.' || !(n = ident_len(q = skip_space(q + 1))))
+			continue;
+		q = skip_space(q + n);
+		if (*q != '(')
+			continue;
+		q = skip_space(q + 1);
+		if (*q == '&')
+			q = skip_space(q + 1);
+		if (stackid_call(q, stack, len, user))
+			return true;
+		key = q;
+		n = ident_len(key);
+		/* a variable, not the start of a longer expression */
+		q = skip_space(key + n);
+		if (n && (*q == ')' || *q == ',') && assigned_stackid(text, key, n, stack, len, user))
+			return true;
+	}
+	return false;
 }
 
 static size_t id_suffix(const char *name)
@@ -184,6 +365,59 @@ bool stacks__claim_layout(struct stacks *s, const struct event_layout *l)
 	return any;
 }
 
+static struct id_key *id_key_of(const struct stacks *s, const char *table)
+{
+	for (size_t i = 0; s && i < s->nkeys; i++)
+		if (!strcmp(s->keys[i].table, table))
+			return &s->keys[i];
+	return NULL;
+}
+
+bool stacks__claim_key(struct stacks *s, const char *table, const struct td_type *kt)
+{
+	struct stack_table *st = NULL;
+	struct id_key *keys;
+	char stack[128];
+	bool user;
+	size_t used;
+
+	if (!s || kt->kind == TD_STRUCT)
+		return stacks__claim_type(s, kt);
+	if (!s->ntables || !td_is_integer(kt) || (kt->size != 4 && kt->size != 8))
+		return false;
+	if (id_key_of(s, table))
+		return true;
+	if (stacks_text_id_key(s->text, table, stack, sizeof(stack), &user))
+		for (size_t i = 0; i < s->ntables; i++)
+			if (!strcmp(s->tables[i].tab.name, stack))
+				st = &s->tables[i];
+	if (!st) {
+		used = strlen(s->undecided);
+		snprintf(s->undecided + used, sizeof(s->undecided) - used, "%s'%s'",
+			 used ? ", " : "", table);
+		return false;
+	}
+	keys = realloc(s->keys, (s->nkeys + 1) * sizeof(*keys));
+	if (!keys)
+		return false;
+	s->keys = keys;
+	keys[s->nkeys] = (struct id_key){ .table = strdup(table), .st = st, .user = user };
+	if (!keys[s->nkeys].table)
+		return false;
+	s->nkeys++;
+	st->referred = true;
+	if (user)
+		note(s, "table '%s': its keys are user stack ids of '%s' with no pid beside them, "
+			"so their frames print as addresses; key the table by a struct with a "
+			"'pid' and a 'user_stack_id' member to see symbols", table, stack);
+	return true;
+}
+
+const char *stacks__undecided_keys(const struct stacks *s)
+{
+	return s ? s->undecided : "";
+}
+
 bool stacks__is_referred(const struct stacks *s, const char *name)
 {
 	for (size_t i = 0; s && i < s->ntables; i++)
@@ -233,24 +467,24 @@ static char *frame_name(struct stacks *s, uint64_t addr, int pid)
 	return asprintf(&str, "0x%" PRIx64 " [unknown]", addr) < 0 ? NULL : str;
 }
 
-static void print_stack(struct stacks *s, const struct id_ref *ref, int pid, bool json,
-			FILE *out)
+/* The stack of id in st under the heading name. */
+static void print_stack(struct stacks *s, struct stack_table *st, const char *name, long long id,
+			int pid, bool json, FILE *out)
 {
-	struct stack_table *st = table_for(s, ref->name);
 	size_t depth = st ? st->tab.leaf_size / sizeof(uint64_t) : 0, n = 0;
 	uint64_t *ips = calloc(depth ? depth : 1, sizeof(*ips));
 	char **frames = calloc(depth ? depth : 1, sizeof(*frames));
-	uint32_t key = (uint32_t)ref->id;
+	uint32_t key = (uint32_t)id;
 
 	if (!st || !ips || !frames)
 		goto out;
-	if (ref->id >= 0 && table__lookup(&st->tab, &key, ips) == 0) {
+	if (id >= 0 && table__lookup(&st->tab, &key, ips) == 0) {
 		/* the kernel ends a stack shorter than the table's depth with 0 */
 		for (; n < depth && ips[n]; n++)
 			if (!(frames[n] = frame_name(s, ips[n], pid)))
 				goto out;
 	}
-	render_stack(out, ref->name, ref->id, (const char *const *)frames, n, json);
+	render_stack(out, name, id, (const char *const *)frames, n, json);
 out:
 	for (size_t i = 0; i < n; i++)
 		free(frames[i]);
@@ -268,7 +502,7 @@ static void print_refs(struct stacks *s, const struct id_ref *refs, size_t n, in
 	for (size_t i = 0; i < n; i++) {
 		if (json && i)
 			fputc(',', out);
-		print_stack(s, &refs[i], pid, json, out);
+		print_stack(s, table_for(s, refs[i].name), refs[i].name, refs[i].id, pid, json, out);
 	}
 	if (json)
 		fputc('}', out);
@@ -306,6 +540,23 @@ void stacks__print_value(struct stacks *s, const struct td_type *t, const void *
 								     f->type->size) };
 	}
 	print_refs(s, refs, n, pid, json, out);
+}
+
+void stacks__print_key(struct stacks *s, const char *table, const struct td_type *kt,
+		       const void *data, bool json, FILE *out)
+{
+	struct id_key *k = kt->kind == TD_STRUCT ? NULL : id_key_of(s, table);
+
+	if (!k) {
+		stacks__print_value(s, kt, data, json, out);
+		return;
+	}
+	if (json)
+		fputs(",\"stacks\":{", out);
+	print_stack(s, k->st, k->user ? "user_stack_id" : "kernel_stack_id",
+		    as_id(td_uint(kt, data), kt->size), 0, json, out);
+	if (json)
+		fputc('}', out);
 }
 
 static long long field_int(const struct event_field *f, const unsigned char *p)

@@ -25,6 +25,19 @@ struct stacks *stacks__new(struct tracer *t, void (*note)(const char *msg, void 
 			   void *ctx);
 void stacks__free(struct stacks *s);
 
+/* The BPF text the keys of stacks__claim_key() are looked up in; it must
+ * outlive s. */
+void stacks__set_text(struct stacks *s, const char *text);
+
+/* Whether text keys table by whole stack ids: the key a method of table is
+ * called with ("counts.increment(id)", "counts.lookup(&id)") is a
+ * get_stackid() call, or a variable assigned one ("id =
+ * stacks.get_stackid(ctx, 0)", "bpf_get_stackid(ctx, &stacks, 0)"). Then
+ * stack (len bytes) gets the stack table's name, and user whether the
+ * call asks for user stacks (BPF_F_USER_STACK). */
+bool stacks_text_id_key(const char *text, const char *table, char *stack, size_t len,
+			bool *user);
+
 /* Whether a member called name holds a stack id. */
 bool stacks_is_id_name(const char *name);
 
@@ -32,6 +45,17 @@ bool stacks_is_id_name(const char *name);
  * to as printed through them (see stacks__is_referred()). */
 bool stacks__claim_type(struct stacks *s, const struct td_type *t);
 bool stacks__claim_layout(struct stacks *s, const struct event_layout *l);
+
+/* Whether the key type kt of table holds stack ids: a struct's members
+ * as stacks__claim_type(), or a whole integer key as stacks_text_id_key()
+ * says (its table is then referred to). An integer key of a text with
+ * stack tables that the text says nothing of is remembered for
+ * stacks__undecided_keys(). */
+bool stacks__claim_key(struct stacks *s, const char *table, const struct td_type *kt);
+
+/* "'a', 'b'": the tables whose integer keys may be stack ids the text
+ * does not show as such; "" when none. Owned by s. */
+const char *stacks__undecided_keys(const struct stacks *s);
 
 /* Whether some key or event claimed so far refers to the table called
  * name. */
@@ -43,6 +67,11 @@ bool stacks__is_referred(const struct stacks *s, const char *name);
  * id member. */
 void stacks__print_value(struct stacks *s, const struct td_type *t, const void *data,
 			 bool json, FILE *out);
+
+/* The stacks of a key of table claimed with stacks__claim_key(): its id
+ * members, or the key itself, as stacks__print_value(). */
+void stacks__print_key(struct stacks *s, const char *table, const struct td_type *kt,
+		       const void *data, bool json, FILE *out);
 
 /* The same for the id fields of an event of size bytes. */
 void stacks__print_event(struct stacks *s, const struct event_layout *l, const void *data,

@@ -2,6 +2,8 @@
 #include "usdt.h"
 #include "tracer.h"
 
+#include <bcc/bcc_elf.h>
+#include <bcc/bcc_syms.h>
 #include <bcc/bcc_usdt.h>
 #include <errno.h>
 #include <limits.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One enabled spec: libbcc's context (one per spec, as bcc's USDT object
  * per process or binary) and the semaphore its probe has. */
@@ -18,6 +21,8 @@ struct usdt_ctx {
 	char provider[256]; /* the probe's, found when the spec gave none */
 	uint64_t sem_offset; /* file offset of the semaphore; 0: none */
 	int nlocs;
+	int nargs;
+	int nprobes; /* every probe the binary or process has */
 };
 
 struct usdt {
@@ -82,6 +87,7 @@ static void on_probe(struct bcc_usdt *p)
 {
 	const struct usdt_spec *s = finding->spec;
 
+	finding->nprobes++;
 	if (strcmp(p->name, s->probe) || (s->provider[0] && strcmp(p->provider, s->provider)))
 		return;
 	if (finding->nlocs) { /* two providers have it: the first, as libbcc */
@@ -90,6 +96,7 @@ static void on_probe(struct bcc_usdt *p)
 	snprintf(finding->provider, sizeof(finding->provider), "%s", p->provider);
 	finding->sem_offset = p->semaphore ? p->semaphore_offset : 0;
 	finding->nlocs = p->num_locations;
+	finding->nargs = p->num_arguments;
 }
 
 static void usdt_find(struct usdt_ctx *c)
@@ -108,49 +115,301 @@ static const char *where(const struct usdt_spec *s, char *buf, size_t len)
 	return buf;
 }
 
+/* Finds the probe of c's spec. In a process, libbcc sets its semaphore
+ * now; by path, the kernel does (usdt__attach()) and
+ * usdt_genargs_path() writes the argument code. */
 static int usdt_enable(struct usdt_ctx *c, char *errmsg, size_t len)
 {
 	const struct usdt_spec *s = c->spec;
+	const char *sep = s->provider[0] ? ":" : "";
 	char w[4200];
 
 	c->ctx = s->pid ? bcc_usdt_new_frompid(s->pid, NULL) : bcc_usdt_new_frompath(s->target);
 	if (!c->ctx) {
-		snprintf(errmsg, len, "cannot enable USDT probe '%s' of %s: %s", s->probe,
-			 where(s, w, sizeof(w)), s->pid ? "no such process, or it cannot be read" :
-			 "the file does not exist or is not an ELF binary with USDT notes");
+		snprintf(errmsg, len, "cannot enable USDT probe '%s%s%s' of %s: %s", s->provider,
+			 sep, s->probe, where(s, w, sizeof(w)),
+			 s->pid ? "no such process, or it cannot be read" :
+			 access(s->target, F_OK) ? "no such file" : "not an ELF binary or library");
 		return -ENOENT;
 	}
 	usdt_find(c);
+	if (!c->nprobes) {
+		if (s->pid)
+			snprintf(errmsg, len, "cannot enable USDT probe '%s%s%s' of %s: neither its "
+				 "binary nor its libraries have USDT probes (no .note.stapsdt "
+				 "section); check the PID, or trace a function with -u instead",
+				 s->provider, sep, s->probe, where(s, w, sizeof(w)));
+		else
+			snprintf(errmsg, len, "cannot enable USDT probe '%s%s%s' of %s: the file "
+				 "has no USDT probes at all (no .note.stapsdt section: it was built "
+				 "without <sys/sdt.h> probes, as some distributions build glibc); "
+				 "trace one of its functions with -u %s:SYMBOL:FN instead, or use a "
+				 "build of it with the probes (readelf -n lists them)", s->provider,
+				 sep, s->probe, where(s, w, sizeof(w)), s->target);
+		return -ENOENT;
+	}
 	if (!c->nlocs) {
 		snprintf(errmsg, len, "cannot enable USDT probe '%s%s%s' of %s: no such probe; "
-			 "list them with: readelf -n %s | grep -A4 stapsdt", s->provider,
-			 s->provider[0] ? ":" : "", s->probe, where(s, w, sizeof(w)),
+			 "list them with: readelf -n %s | grep -A4 stapsdt", s->provider, sep,
+			 s->probe, where(s, w, sizeof(w)),
 			 s->pid ? "/proc/PID/exe (and its libraries)" : s->target);
 		return -ENOENT;
 	}
-	if (bcc_usdt_enable_fully_specified_probe(c->ctx, c->provider, s->probe, s->fn)) {
-		snprintf(errmsg, len, "cannot enable USDT probe '%s:%s' of %s for '%s'%s",
-			 c->provider, s->probe, where(s, w, sizeof(w)), s->fn,
-			 s->pid ? ": its semaphore cannot be set in the process (is it still "
-			 "running?)" : ": libbcc enables a probe guarded by a semaphore only in a "
-			 "process; give the PID instead of the path");
+	if (s->pid && bcc_usdt_enable_fully_specified_probe(c->ctx, c->provider, s->probe, s->fn)) {
+		snprintf(errmsg, len, "cannot enable USDT probe '%s:%s' of %s for '%s': its "
+			 "semaphore cannot be set in the process (is it still running?)",
+			 c->provider, s->probe, where(s, w, sizeof(w)), s->fn);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* An argument's C type from its size in the note (negative: signed), as
+ * libbcc names it; NULL for a size BPF cannot hold in an integer. */
+static const char *arg_ctype(int size)
+{
+	switch (size) {
+	case 1: return "uint8_t";
+	case -1: return "int8_t";
+	case 2: return "uint16_t";
+	case -2: return "int16_t";
+	case 4: return "uint32_t";
+	case -4: return "int32_t";
+	case 8: return "uint64_t";
+	case -8: return "int64_t";
+	default: return NULL;
+	}
+}
+
+struct sym_find {
+	const char *name;
+	uint64_t vaddr;
+	int found;
+};
+
+static int sym_find_cb(const char *name, uint64_t start, uint64_t size, void *payload)
+{
+	struct sym_find *f = payload;
+
+	(void)size;
+	/* libbcc reads the debug file, then the file itself, whatever we return */
+	if (f->found || strcmp(name, f->name))
+		return f->found ? -1 : 0;
+	f->vaddr = start;
+	f->found = 1;
+	return -1;
+}
+
+/* libbcc's barrier: keeps clang from merging the cases' register reads */
+#define USDT_BARRIER "__asm__ __volatile__(\"\": : :\"memory\");"
+
+/* Argument a at the location at virtual address loc of bin, as libbcc's
+ * Argument::assign_to_local() writes it: a statement storing it in dst
+ * and returning 0, or returning -1 when BPF cannot read it (an SSE
+ * register; a symbol the file lacks), so bpf_usdt_readarg() fails. */
+static void emit_arg(FILE *f, const struct bcc_usdt_argument *a, const char *dst, uint64_t loc,
+		     const char *bin)
+{
+	const char *type = arg_ctype(a->size), *base = a->base_register_name;
+	struct bcc_symbol_option all = { .use_symbol_type = BCC_SYM_ALL_TYPES };
+	struct sym_find sym = { .name = a->deref_ident };
+
+	if (a->valid & BCC_USDT_ARGUMENT_CONSTANT) {
+		fprintf(f, "%s = %lld; return 0;", dst, a->constant);
+		return;
+	}
+	if (!type || !(a->valid & BCC_USDT_ARGUMENT_BASE_REGISTER_NAME) ||
+	    !strncmp(base, "xmm", 3)) {
+		fprintf(f, "return -1; /* not in a register or memory BPF can read */");
+		return;
+	}
+	if (!(a->valid & BCC_USDT_ARGUMENT_DEREF_OFFSET)) {
+		fprintf(f, "%s = ctx->%s; " USDT_BARRIER " return 0;", dst, base);
+		return;
+	}
+	if (a->valid & BCC_USDT_ARGUMENT_DEREF_IDENT) {
+		if (!strcmp(base, "ip"))
+			bcc_elf_foreach_sym(bin, sym_find_cb, &all, &sym);
+		if (!sym.found) {
+			fprintf(f, "return -1; /* '%s(%%%s)': not a symbol of the file read "
+				"relative to %%rip */", a->deref_ident, base);
+			return;
+		}
+		/* 'sym(%rip)': the file is loaded at one bias, so &sym is as far
+		 * from the probe as in the file, wherever ASLR put it (libbcc
+		 * 0.26 reads it only in a process, or in a non-PIE binary) */
+		fprintf(f, "{ u64 __addr = PT_REGS_IP(ctx) - 0x%llxULL + 0x%llxULL + %d;",
+			(unsigned long long)loc, (unsigned long long)sym.vaddr, a->deref_offset);
+	} else {
+		fprintf(f, "{ u64 __addr = ctx->%s + %d", base, a->deref_offset);
+		if (a->valid & BCC_USDT_ARGUMENT_INDEX_REGISTER_NAME)
+			fprintf(f, " + (ctx->%s * %d)", a->index_register_name,
+				a->valid & BCC_USDT_ARGUMENT_SCALE ? a->scale : 1);
+		fprintf(f, ";");
+	}
+	fprintf(f, " " USDT_BARRIER " %s __res = 0x0; bpf_probe_read_user(&__res, sizeof(__res), "
+		"(void *)__addr); %s = __res; } return 0;", type, dst);
+}
+
+/* A probe's locations and, per argument, what each location does. */
+struct usdt_gen {
+	struct bcc_usdt_location *locs;
+	char **bodies; /* [nlocs], one argument's statement at each location */
+	int distinct_pages; /* no two locations share an offset in a page */
+};
+
+/* _bpf_readarg_FN_N(), the function the rewriter turns bpf_usdt_readarg(N,
+ * ctx, &v) into, for argument n of c's probe found by path. libbcc 0.26
+ * writes it only for a probe it enabled, and it enables a probe with a
+ * semaphore only in a process. Shaped as libbcc's own: v must have the
+ * size of the argument's type at its widest location. */
+static int usdt_genarg(const struct usdt_ctx *c, struct usdt_gen *g, int n, FILE *f,
+		       char *errmsg, size_t len)
+{
+	const char *type = NULL;
+	struct bcc_usdt_argument a;
+	int widest = 0, same = 1;
+	char dst[64];
+
+	for (int l = 0; l < c->nlocs; l++) {
+		if (bcc_usdt_get_argument(c->ctx, c->provider, c->spec->probe, l, n, &a)) {
+			snprintf(errmsg, len, "cannot enable USDT probe '%s:%s' of '%s': libbcc "
+				 "cannot describe its argument %d", c->provider, c->spec->probe,
+				 c->spec->target, n + 1);
+			return -EINVAL;
+		}
+		if (!l || abs(a.size) > widest) {
+			widest = abs(a.size);
+			type = arg_ctype(a.size);
+		}
+	}
+	snprintf(dst, sizeof(dst), "*((%s *)dest)", type ? type : "u64");
+	for (int l = 0; l < c->nlocs; l++) {
+		size_t size;
+		FILE *body = open_memstream(&g->bodies[l], &size);
+
+		if (!body)
+			return -ENOMEM;
+		bcc_usdt_get_argument(c->ctx, c->provider, c->spec->probe, l, n, &a);
+		emit_arg(body, &a, dst, g->locs[l].address, g->locs[l].bin_path);
+		if (fclose(body))
+			return -ENOMEM;
+		same = same && !strcmp(g->bodies[l], g->bodies[0]);
+	}
+	if (!same && !g->distinct_pages) {
+		snprintf(errmsg, len, "cannot enable USDT probe '%s:%s' of '%s' by path: it has %d "
+			 "locations that read argument %d differently and that a process cannot "
+			 "tell apart (they share an offset in a page, and the file loads at a "
+			 "random address); give the PID of a process running it instead",
+			 c->provider, c->spec->probe, c->spec->target, c->nlocs, n + 1);
+		return -EINVAL;
+	}
+	fprintf(f, "static __always_inline int _bpf_readarg_%s_%d(struct pt_regs *ctx, void *dest, "
+		"size_t len) {\n  if (len != sizeof(%s)) return -1;\n", c->spec->fn, n + 1,
+		type ? type : "u64");
+	if (same) {
+		fprintf(f, "  %s\n}\n", g->bodies[0]);
+		return 0;
+	}
+	/* a file loads at a page-aligned address: the probe's offset in its
+	 * page says which location fired, as libbcc does */
+	fprintf(f, "  switch (PT_REGS_IP(ctx) %% 0x%lxULL) {\n", (unsigned long)sysconf(_SC_PAGESIZE));
+	for (int l = 0; l < c->nlocs; l++)
+		fprintf(f, "  case 0x%llxULL: %s\n",
+			(unsigned long long)(g->locs[l].address % (uint64_t)sysconf(_SC_PAGESIZE)),
+			g->bodies[l]);
+	fprintf(f, "  }\n  return -1;\n}\n");
+	return 0;
+}
+
+static int usdt_genargs_path(const struct usdt_ctx *c, FILE *f, char *errmsg, size_t len)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct usdt_gen g = { .distinct_pages = 1 };
+	int err = -ENOMEM;
+
+	snprintf(errmsg, len, "cannot enable the USDT probes: out of memory");
+	g.locs = calloc((size_t)c->nlocs, sizeof(*g.locs));
+	g.bodies = calloc((size_t)c->nlocs, sizeof(*g.bodies));
+	if (!g.locs || !g.bodies)
+		goto out;
+	for (int l = 0; l < c->nlocs; l++) {
+		if (bcc_usdt_get_location(c->ctx, c->provider, c->spec->probe, l, &g.locs[l])) {
+			snprintf(errmsg, len, "cannot enable USDT probe '%s:%s' of '%s': libbcc lost "
+				 "its location %d", c->provider, c->spec->probe, c->spec->target, l);
+			err = -ENOENT;
+			goto out;
+		}
+		for (int k = 0; k < l; k++)
+			if (g.locs[k].address % page == g.locs[l].address % page)
+				g.distinct_pages = 0;
+	}
+	for (int n = 0; n < c->nargs; n++) {
+		err = usdt_genarg(c, &g, n, f, errmsg, len);
+		for (int l = 0; l < c->nlocs; l++) {
+			free(g.bodies[l]);
+			g.bodies[l] = NULL;
+		}
+		if (err)
+			goto out;
+	}
+	err = 0;
+out:
+	free(g.locs);
+	free(g.bodies);
+	return err;
+}
+
+/* The argument code of every spec: libbcc's for probes in a process
+ * (it resolves their addresses there), ours for probes by path. */
+static int usdt_genargs(struct usdt *u, char *errmsg, size_t len)
+{
+	void **pids = calloc(u->n ? u->n : 1, sizeof(*pids));
+	size_t size, npids = 0;
+	int err = -ENOMEM;
+	FILE *f = open_memstream(&u->argcode, &size);
+
+	snprintf(errmsg, len, "cannot enable the USDT probes: out of memory");
+	if (!f || !pids)
+		goto out;
+	fputs("#include <uapi/linux/ptrace.h>\n", f);
+	for (size_t i = 0; i < u->n; i++)
+		if (u->ctxs[i].spec->pid)
+			pids[npids++] = u->ctxs[i].ctx;
+	if (npids) {
+		const char *code = bcc_usdt_genargs(pids, (int)npids);
+
+		if (!code) {
+			snprintf(errmsg, len, "cannot enable the USDT probes: libbcc cannot read the "
+				 "arguments of one of them");
+			err = -EINVAL;
+			goto out;
+		}
+		fputs(code, f);
+	}
+	for (size_t i = 0; i < u->n; i++)
+		if (!u->ctxs[i].spec->pid) {
+			err = usdt_genargs_path(&u->ctxs[i], f, errmsg, len);
+			if (err)
+				goto out;
+		}
+	err = 0;
+out:
+	if (f && fclose(f) && !err)
+		err = -ENOMEM;
+	free(pids);
+	return err;
 }
 
 int usdt__open(const struct usdt_spec *specs, size_t n, struct usdt **out, char *errmsg,
 	       size_t len)
 {
 	struct usdt *u = calloc(1, sizeof(*u));
-	void **ctxs = NULL;
-	const char *code;
 	int err = -ENOMEM;
 
 	*out = NULL;
 	snprintf(errmsg, len, "cannot enable the USDT probes: out of memory");
-	if (!u || !(u->ctxs = calloc(n ? n : 1, sizeof(*u->ctxs))) ||
-	    !(ctxs = calloc(n ? n : 1, sizeof(*ctxs))))
+	if (!u || !(u->ctxs = calloc(n ? n : 1, sizeof(*u->ctxs))))
 		goto err;
 	for (; u->n < n; u->n++) {
 		u->ctxs[u->n].spec = &specs[u->n];
@@ -159,24 +418,13 @@ int usdt__open(const struct usdt_spec *specs, size_t n, struct usdt **out, char 
 			u->n++; /* usdt__free() closes its context */
 			goto err;
 		}
-		ctxs[u->n] = u->ctxs[u->n].ctx;
 	}
-	code = bcc_usdt_genargs(ctxs, (int)n);
-	err = -EINVAL;
-	if (!code) {
-		snprintf(errmsg, len, "cannot enable the USDT probes: libbcc cannot read the "
-			 "arguments of one of them");
+	err = usdt_genargs(u, errmsg, len);
+	if (err)
 		goto err;
-	}
-	u->argcode = strdup(code);
-	err = -ENOMEM;
-	if (!u->argcode)
-		goto err;
-	free(ctxs);
 	*out = u;
 	return 0;
 err:
-	free(ctxs);
 	usdt__free(u);
 	return err;
 }

@@ -1,8 +1,10 @@
 /* USDT probes, as bcc's USDT class enables them: libbcc's bcc_usdt_*
  * (in libbcc_bpf.so, no compiler needed) finds a probe in a binary or a
- * process, writes the bpf_usdt_readarg() code for its arguments, and
- * lists the uprobes that carry it. The argument code is prepended to the
- * BPF text before the compile; then usdt__attach() attaches the uprobes. */
+ * process, describes its arguments and lists the uprobes that carry it.
+ * The bpf_usdt_readarg() code for the arguments (libbcc's for a process,
+ * ours for a path, where libbcc 0.26 writes none for a probe with a
+ * semaphore) is prepended to the BPF text before the compile, so the
+ * compile cache's key covers it; then usdt__attach() attaches the uprobes. */
 #ifndef BCC_C_USDT_H
 #define BCC_C_USDT_H
 
@@ -26,7 +28,8 @@ int usdt_spec_parse(const char *s, struct usdt_spec *out, const char **why);
 struct usdt;
 
 /* Finds and enables the probes of specs[0..n-1]; for a process, libbcc
- * sets their semaphores now (and clears them in usdt__free()). Returns 0
+ * sets their semaphores now (and clears them in usdt__free()); for a
+ * path, the kernel sets them once usdt__attach() has run. Returns 0
  * with *out set (free it with usdt__free()), or a negative errno with one
  * paragraph saying why in errmsg. */
 int usdt__open(const struct usdt_spec *specs, size_t n, struct usdt **out, char *errmsg,
@@ -38,7 +41,8 @@ const char *usdt__argcode(const struct usdt *u);
 /* Attaches a uprobe running each spec's FN at every location of its
  * probe. For a binary, a probe guarded by a semaphore gets a uprobe with a
  * reference counter (ref_ctr_offset): the kernel sets the semaphore in
- * every process while the uprobe exists. Returns 0 or a negative errno
+ * every process that maps the binary while the uprobe exists, those
+ * started later too. Returns 0 or a negative errno
  * (tracer__errmsg() says why). */
 int usdt__attach(struct usdt *u, struct tracer *t);
 

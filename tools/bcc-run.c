@@ -455,6 +455,7 @@ static int session_open(struct session *s, const char *path, char *text)
 				   "names no probe (-u, -U, -k, -K, -t, --usdt)");
 	if (!err && !(s->stacks = stacks__new(s->t, print_note, NULL)))
 		err = tracer__fail(s->t, -errno, "cannot read the stack tables: out of memory");
+	stacks__set_text(s->stacks, s->text);
 	if (!err)
 		err = open_outputs(s);
 	if (err) {

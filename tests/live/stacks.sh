@@ -3,7 +3,8 @@
 # a user stack from a uprobe on target-sample's func (bcc's stackcount
 # pattern) shows func and main; a kernel stack from a tracepoint event
 # shows the syscall entry; the stack table itself is not reported as
-# unprintable.
+# unprintable. A stack id that is the whole key (from get_stackid() in
+# the text) is printed as its stack too.
 BIN=$1 HELPERS=$2
 . "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
@@ -105,4 +106,45 @@ grep -qE "^pid=$opener kernel_stack_id=[0-9]+ comm=cat$" "$work/kern" ||
 	{ note_fail "no event of the opener:"; sed 's/^/    /' "$work/kern"; }
 grep -q "'stacks'" "$work/kern.err" && note_fail "bcc-run reported the stack table: $(cat "$work/kern.err")"
 check_clean "$before" "bcc-run with a kernel stack table"
+
+# 3. a stack id as the whole key, as users write it: printed as a stack
+# when the text assigns the key from get_stackid(); named on stderr when
+# the text does not show it (here: an expression of the id)
+cat > "$work/bare.bpf.c" <<'TEXT'
+BPF_HASH(counts, int);
+BPF_HASH(shifted, int);
+BPF_STACK_TRACE(stacks, 1024);
+BPF_STACK_TRACE(others, 1024);
+TRACEPOINT_PROBE(syscalls, sys_enter_openat)
+{
+	int id, other;
+
+	if (bpf_get_current_pid_tgid() >> 32 != PID)
+		return 0;
+	id = stacks.get_stackid(args, 0);
+	counts.increment(id);
+	other = others.get_stackid(args, 0);
+	shifted.increment(other + 0);
+	return 0;
+}
+TEXT
+rm -f "$work/go"; mkfifo "$work/go"
+(read -r _ < "$work/go"; exec cat /etc/hostname > /dev/null) &
+opener=$!
+"$BIN/bcc-run" "$work/bare.bpf.c" -DPID=$opener > "$work/bare" 2> "$work/bare.err" &
+tracer=$!
+wait_for "$work/bare.err" '^bcc-run: ready:' 20 $tracer
+echo go > "$work/go"
+wait $opener
+kill -INT $tracer
+wait $tracer || note_fail "bcc-run exited $? after SIGINT: $(cat "$work/bare.err")"
+frames=$(sed -n '/^counts:$/,/^$/{/^      /p}' "$work/bare")
+grep -qE '^      (do_syscall_64|entry_SYSCALL_64[a-z_]*)\+0x[0-9a-f]+$' <<<"$frames" ||
+	{ note_fail "no syscall entry frame under the stack id keys of 'counts':"; sed 's/^/    /' "$work/bare" "$work/bare.err"; }
+grep -q "the integer keys of 'shifted' may be its ids" "$work/bare.err" ||
+	{ note_fail "bcc-run did not name 'shifted' as maybe holding stack ids:"; sed 's/^/    /' "$work/bare.err"; }
+grep -q "'counts'\|table 'stacks'" "$work/bare.err" &&
+	note_fail "bcc-run reported 'counts' or 'stacks': $(cat "$work/bare.err")"
+echo "bare stack id keys: $(grep -c . <<<"$frames") frame(s) under 'counts'; stderr: $(grep -c "'shifted'" "$work/bare.err") note naming 'shifted'"
+check_clean "$before" "bcc-run with stack ids as keys"
 exit $fail

@@ -265,9 +265,60 @@ static void test_stacks(void)
 	CHECK(!render_stack_is_user_name("kernel_stack_id"));
 }
 
+/* Whole keys that are stack ids, as a text shows them: 1 and the stack
+ * table's name and user flag, or 0. */
+static int id_key(const char *text, const char *table, char *stack, bool *user)
+{
+	stack[0] = '\0';
+	*user = false;
+	return stacks_text_id_key(text, table, stack, 64, user);
+}
+
+static void test_stack_id_keys(void)
+{
+	char stack[64];
+	bool user;
+
+	/* a variable assigned get_stackid(), passed to increment() */
+	CHECK(id_key("BPF_HASH(counts, int);\nBPF_STACK_TRACE(stacks, 1024);\n"
+		     "int f(struct pt_regs *ctx) {\n\tint id = stacks.get_stackid(ctx, 0);\n"
+		     "\tcounts.increment(id);\n\treturn 0;\n}\n", "counts", stack, &user));
+	CHECK_STR(stack, "stacks");
+	CHECK(!user);
+	/* bpf_get_stackid(ctx, &table, flags) with a cast, lookup(&key) */
+	CHECK(id_key("u32 key;\nkey = (u32)bpf_get_stackid(ctx, &traces, BPF_F_USER_STACK);\n"
+		     "u64 *v = hits.lookup_or_try_init(&key, &zero);", "hits", stack, &user));
+	CHECK_STR(stack, "traces");
+	CHECK(user);
+	/* the call as the key itself */
+	CHECK(id_key("counts.increment(st.get_stackid(ctx, BPF_F_REUSE_STACKID | "
+		     "BPF_F_USER_STACK));", "counts", stack, &user));
+	CHECK_STR(stack, "st");
+	CHECK(user);
+	/* a pid key beside a stack id: not the key */
+	CHECK(!id_key("u32 pid = bpf_get_current_pid_tgid() >> 32;\n"
+		      "int id = stacks.get_stackid(ctx, 0);\ncounts.increment(pid);",
+		      "counts", stack, &user));
+	/* a member assigned the id, another table's key, a comparison */
+	CHECK(!id_key("key.id = stacks.get_stackid(ctx, 0);\ncounts.increment(id);", "counts",
+		      stack, &user));
+	CHECK(!id_key("int id = stacks.get_stackid(ctx, 0);\nother.increment(id);", "counts",
+		      stack, &user));
+	CHECK(!id_key("if (id == stacks.get_stackid(ctx, 0)) counts.increment(id);", "counts",
+		      stack, &user));
+	/* "counts" inside a longer name is not the table */
+	CHECK(!id_key("int id = stacks.get_stackid(ctx, 0);\nmycounts.increment(id);",
+		      "counts", stack, &user));
+	/* an expression built on the id is not the id */
+	CHECK(!id_key("int id = stacks.get_stackid(ctx, 0);\ncounts.increment(id + 1);",
+		      "counts", stack, &user));
+	CHECK(!stacks_text_id_key(NULL, "counts", stack, sizeof(stack), &user));
+}
+
 int main(void)
 {
 	test_stacks();
+	test_stack_id_keys();
 	test_layout();
 	test_values();
 	test_percpu();
