@@ -5,12 +5,14 @@
 #ifndef BCC_C_TABLE_H
 #define BCC_C_TABLE_H
 
+#include "api.h"
+
 #include "tracer.h"
 
-int table__lookup(const struct tracer_table *tab, const void *key, void *leaf);
-int table__update(const struct tracer_table *tab, const void *key, const void *leaf);
-int table__delete(const struct tracer_table *tab, const void *key);
+BCC_C_API int table__lookup(const struct tracer_table *tab, const void *key, void *leaf);
+BCC_C_API int table__update(const struct tracer_table *tab, const void *key, const void *leaf);
+BCC_C_API int table__delete(const struct tracer_table *tab, const void *key);
 /* The key after key, or the first key when key is NULL. */
-int table__next_key(const struct tracer_table *tab, const void *key, void *next);
+BCC_C_API int table__next_key(const struct tracer_table *tab, const void *key, void *next);
 
 #endif
