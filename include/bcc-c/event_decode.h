@@ -42,7 +42,7 @@ BCC_C_API int event_layout_parse(const char *const *descs, size_t n, struct even
  * members ("\"name\":value,..."), without a newline. Fields beyond size are
  * left out. */
 BCC_C_API void event_format(const struct event_layout *l, const void *data, size_t size, bool json,
-		  FILE *out);
+			    FILE *out);
 
 /* Writes only the value of field f of the event at data (the caller has
  * checked that it fits). */

@@ -8,17 +8,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
+/* Each feature_ function fills f: ok, and detail, one sentence for the user. */
 struct feature {
 	bool ok;
 	char detail[512]; /* yes: where it was found; no: why, and the fix */
 };
 
+/* tracefs mounted (at /sys/kernel/tracing or /sys/kernel/debug/tracing). */
 BCC_C_API void feature_tracefs(struct feature *f);
 /* kprobe PMU or kprobe_events present (CONFIG_KPROBES). */
 BCC_C_API void feature_kprobes(struct feature *f);
 /* uprobe PMU or uprobe_events present (CONFIG_UPROBE_EVENTS). */
 BCC_C_API void feature_uprobes(struct feature *f);
+/* The kernel's BTF, /sys/kernel/btf/vmlinux. */
 BCC_C_API void feature_btf(struct feature *f);
 /* The tracepoint events tracefs lists (sched:sched_switch as the witness). */
 BCC_C_API void feature_tracepoints(struct feature *f);
@@ -53,7 +57,6 @@ BCC_C_API bool feature_headers_warning(const char *text, char *msg, size_t len);
  * then which uapi bpf.h compiles use and why (compat.h) and the libbcc
  * version this was built with.
  * Returns the number of checks that said no. */
-#include <stdio.h>
 BCC_C_API int feature_report(FILE *out);
 
 #endif

@@ -28,7 +28,7 @@ struct perf_buf;
  * described in tracer__errmsg(t). *out is freed with perf_buf__free(),
  * before tracer__free(t). */
 BCC_C_API int perf_buf__open(struct tracer *t, const char *table, const struct perf_buf_opts *opts,
-		   struct perf_buf **out);
+			     struct perf_buf **out);
 
 /* Waits up to timeout_ms for events and delivers them. A ring wakes the
  * reader once a quarter full; rings below that are read at least every
@@ -52,6 +52,7 @@ BCC_C_API int perf_buf__fd(const struct perf_buf *pb);
 BCC_C_API uint64_t perf_buf__received(const struct perf_buf *pb);
 BCC_C_API uint64_t perf_buf__lost(const struct perf_buf *pb);
 
+/* Closes the rings and frees pb; NULL is fine. */
 BCC_C_API void perf_buf__free(struct perf_buf *pb);
 
 #endif

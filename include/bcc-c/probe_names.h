@@ -46,6 +46,6 @@ extern BCC_C_API const char *const probe_names_syscall_prefixes[];
 /* Event name for a probe: "p_tcp_v4_connect", "r_...", or for uprobes
  * "p_<path with non-alnum as _>_0x<addr>[_<pid>]", as bcc names them. */
 BCC_C_API int probe_names_event(enum probe_kind kind, const char *target, uint64_t addr, pid_t pid,
-		      char *out, size_t len);
+				char *out, size_t len);
 
 #endif

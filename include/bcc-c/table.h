@@ -9,10 +9,14 @@
 
 #include "tracer.h"
 
+/* The leaf of key, copied into leaf. */
 BCC_C_API int table__lookup(const struct tracer_table *tab, const void *key, void *leaf);
+/* Sets the leaf of key (creating the entry in a hash). */
 BCC_C_API int table__update(const struct tracer_table *tab, const void *key, const void *leaf);
+/* Removes key (a hash's entry). */
 BCC_C_API int table__delete(const struct tracer_table *tab, const void *key);
-/* The key after key, or the first key when key is NULL. */
+/* The key after key into next, or the first key when key is NULL: a loop
+ * over a table runs until this returns -ENOENT. */
 BCC_C_API int table__next_key(const struct tracer_table *tab, const void *key, void *next);
 
 #endif

@@ -55,6 +55,7 @@ BCC_C_API int trace_pipe__fd(const struct trace_pipe *tp);
 BCC_C_API unsigned long trace_pipe__lost(const struct trace_pipe *tp);
 BCC_C_API unsigned long trace_pipe__garbage(const struct trace_pipe *tp);
 
+/* Closes trace_pipe and frees tp; NULL is fine. */
 BCC_C_API void trace_pipe__free(struct trace_pipe *tp);
 
 #endif

@@ -45,7 +45,8 @@ enum tracer_print_level {
 typedef int (*tracer_print_fn)(enum tracer_print_level level, const char *fmt, va_list ap);
 BCC_C_API tracer_print_fn tracer_set_print(tracer_print_fn fn);
 
-/* An empty tracer; NULL with errno set on allocation failure. */
+/* An empty tracer, to compile a text into; freed with tracer__free().
+ * NULL with errno set on allocation failure. */
 BCC_C_API struct tracer *tracer__new(void);
 
 /* Compiles src with libbcc against the host's kernel headers, or takes
@@ -72,8 +73,15 @@ BCC_C_API int tracer__load(struct tracer *t, const char *fn_name, int prog_type)
  * kfunc__X, kretfunc__X. Returns the number attached. */
 BCC_C_API int tracer__autoattach(struct tracer *t);
 
+/* The explicit attach calls: each loads fn_name, the BPF function run at
+ * the probe (once per function, whatever the number of probes), and
+ * attaches it; the probe stays until tracer__free(). Each returns 0 or a
+ * negative errno with tracer__errmsg() saying why (a symbol that does not
+ * exist, with the names nearest to it; a kernel without kprobes; ...). */
+
+/* At func+offset in the kernel (bcc's attach_kprobe), or at its return. */
 BCC_C_API int tracer__attach_kprobe(struct tracer *t, const char *fn_name, const char *func,
-			  uint64_t offset);
+				    uint64_t offset);
 BCC_C_API int tracer__attach_kretprobe(struct tracer *t, const char *fn_name, const char *func);
 
 struct tracer_uprobe {
@@ -91,8 +99,10 @@ struct tracer_uprobe {
 };
 BCC_C_API int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u);
 
+/* The tracepoint category:event ("syscalls", "sys_enter_openat"), and
+ * the raw tracepoint tp ("sched_switch"). */
 BCC_C_API int tracer__attach_tracepoint(struct tracer *t, const char *fn_name, const char *category,
-			      const char *event);
+					const char *event);
 BCC_C_API int tracer__attach_raw_tracepoint(struct tracer *t, const char *fn_name, const char *tp);
 /* fn_name is kfunc__X or kretfunc__X; the name says where it attaches. */
 BCC_C_API int tracer__attach_kfunc(struct tracer *t, const char *fn_name);
@@ -100,7 +110,8 @@ BCC_C_API int tracer__attach_kfunc(struct tracer *t, const char *fn_name);
 /* Attached probes so far. */
 BCC_C_API size_t tracer__num_links(const struct tracer *t);
 
-/* A table (map) of the text, by name. */
+/* A table (map) of the text, by name: 0 and *out filled, or -ENOENT.
+ * name and fd belong to the tracer and stay valid until tracer__free(). */
 struct tracer_table {
 	const char *name;
 	int fd;
@@ -111,11 +122,13 @@ struct tracer_table {
 };
 BCC_C_API int tracer__table(struct tracer *t, const char *name, struct tracer_table *out);
 
-/* The functions of the compiled text, by index. */
+/* The functions of the compiled text, by index (0 .. num - 1; NULL out of
+ * range); the names belong to the tracer. */
 BCC_C_API size_t tracer__num_functions(const struct tracer *t);
 BCC_C_API const char *tracer__function_name(const struct tracer *t, size_t i);
 
-/* The tables of the compiled text, by index (0 .. num_tables - 1). */
+/* The tables of the compiled text, by index (0 .. num_tables - 1), in
+ * libbcc's order; as tracer__table(). */
 BCC_C_API size_t tracer__num_tables(const struct tracer *t);
 BCC_C_API int tracer__table_at(struct tracer *t, size_t i, struct tracer_table *out);
 
@@ -126,16 +139,17 @@ struct event_layout;
 BCC_C_API int tracer__event_layout(struct tracer *t, const char *table, struct event_layout *out);
 
 /* libbcc's description of a table's key or leaf type (a JSON-like string,
- * e.g. "\"unsigned int\"" or a struct's field list). */
+ * e.g. "\"unsigned int\"" or a struct's field list), owned by the tracer;
+ * NULL when there is no such table. */
 BCC_C_API const char *tracer__key_desc(struct tracer *t, const char *table);
 BCC_C_API const char *tracer__leaf_desc(struct tracer *t, const char *table);
 
 /* libbcc's text form of a key or leaf (hex numbers, "{ ... }" structs);
  * -ENOTSUP when the program came from the cache (no compiler loaded). */
 BCC_C_API int tracer__key_str(struct tracer *t, const char *table, const void *key, char *buf,
-		    size_t len);
+			      size_t len);
 BCC_C_API int tracer__leaf_str(struct tracer *t, const char *table, const void *leaf, char *buf,
-		     size_t len);
+			       size_t len);
 
 /* The message for the last failure ("" when none). Valid until the next call. */
 BCC_C_API const char *tracer__errmsg(const struct tracer *t);
@@ -143,9 +157,11 @@ BCC_C_API const char *tracer__errmsg(const struct tracer *t);
 /* Sets the error message; for the runtime's other modules (perf buffers)
  * that report through the tracer they work on. Returns err. */
 BCC_C_API int tracer__fail(struct tracer *t, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+			   __attribute__((format(printf, 3, 4)));
 
-/* Detaches everything, unloads every program, frees the module. NULL is fine. */
+/* Detaches everything, unloads every program, closes every table, frees
+ * the tracer. Free its perf_buf and ring_buf objects first (they read its
+ * tables). NULL is fine. */
 BCC_C_API void tracer__free(struct tracer *t);
 
 #endif

@@ -32,7 +32,7 @@ struct usdt;
  * with *out set (free it with usdt__free()), or a negative errno with one
  * paragraph saying why in errmsg. */
 BCC_C_API int usdt__open(const struct usdt_spec *specs, size_t n, struct usdt **out, char *errmsg,
-	       size_t len);
+			 size_t len);
 
 /* The bpf_usdt_readarg() code to put before the text; owned by u. */
 BCC_C_API const char *usdt__argcode(const struct usdt *u);
