@@ -6,4 +6,13 @@
 
 #define BCC_C_API __attribute__((visibility("default")))
 
+/* The headers declare C functions for C++ programs too. */
+#ifdef __cplusplus
+#define BCC_C_BEGIN_DECLS extern "C" {
+#define BCC_C_END_DECLS }
+#else
+#define BCC_C_BEGIN_DECLS
+#define BCC_C_END_DECLS
+#endif
+
 #endif

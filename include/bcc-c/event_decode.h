@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+BCC_C_BEGIN_DECLS
+
 #define EVENT_MAX_FIELDS 64
 
 enum field_kind {
@@ -47,5 +49,7 @@ BCC_C_API void event_format(const struct event_layout *l, const void *data, size
 /* Writes only the value of field f of the event at data (the caller has
  * checked that it fits). */
 BCC_C_API void event_format_value(const struct event_field *f, const void *data, bool json, FILE *out);
+
+BCC_C_END_DECLS
 
 #endif

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+BCC_C_BEGIN_DECLS
+
 /* Each feature_ function fills f: ok, and detail, one sentence for the user. */
 struct feature {
 	bool ok;
@@ -58,5 +60,7 @@ BCC_C_API bool feature_headers_warning(const char *text, char *msg, size_t len);
  * version this was built with.
  * Returns the number of checks that said no. */
 BCC_C_API int feature_report(FILE *out);
+
+BCC_C_END_DECLS
 
 #endif

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+BCC_C_BEGIN_DECLS
+
 /* An event as the BPF program's perf_submit() sent it, from the ring of
  * cpu; data is not aligned: copy it out with memcpy before reading fields.
  * It is valid only during the call. */
@@ -54,5 +56,7 @@ BCC_C_API uint64_t perf_buf__lost(const struct perf_buf *pb);
 
 /* Closes the rings and frees pb; NULL is fine. */
 BCC_C_API void perf_buf__free(struct perf_buf *pb);
+
+BCC_C_END_DECLS
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+BCC_C_BEGIN_DECLS
+
 enum probe_kind {
 	PROBE_NONE = 0,      /* not an auto-attach name */
 	PROBE_KPROBE,
@@ -47,5 +49,7 @@ extern BCC_C_API const char *const probe_names_syscall_prefixes[];
  * "p_<path with non-alnum as _>_0x<addr>[_<pid>]", as bcc names them. */
 BCC_C_API int probe_names_event(enum probe_kind kind, const char *target, uint64_t addr, pid_t pid,
 				char *out, size_t len);
+
+BCC_C_END_DECLS
 
 #endif

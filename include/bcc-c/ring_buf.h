@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+BCC_C_BEGIN_DECLS
+
 /* data is valid only during the call. */
 typedef void (*ring_buf_sample_fn)(void *ctx, const void *data, size_t size);
 
@@ -25,5 +27,7 @@ BCC_C_API int ring_buf__poll(struct ring_buf *rb, int timeout_ms);
 BCC_C_API int ring_buf__fd(const struct ring_buf *rb);
 /* Frees rb; NULL is fine. */
 BCC_C_API void ring_buf__free(struct ring_buf *rb);
+
+BCC_C_END_DECLS
 
 #endif

@@ -9,6 +9,8 @@
 
 #include "tracer.h"
 
+BCC_C_BEGIN_DECLS
+
 /* The leaf of key, copied into leaf. */
 BCC_C_API int table__lookup(const struct tracer_table *tab, const void *key, void *leaf);
 /* Sets the leaf of key (creating the entry in a hash). */
@@ -18,5 +20,7 @@ BCC_C_API int table__delete(const struct tracer_table *tab, const void *key);
 /* The key after key into next, or the first key when key is NULL: a loop
  * over a table runs until this returns -ENOENT. */
 BCC_C_API int table__next_key(const struct tracer_table *tab, const void *key, void *next);
+
+BCC_C_END_DECLS
 
 #endif

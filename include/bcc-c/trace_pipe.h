@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+BCC_C_BEGIN_DECLS
+
 /* One parsed line; the same fields as bcc's BPF.trace_fields(). */
 struct trace_fields {
 	char task[64];   /* command name, e.g. "target-sample" or "<...>" */
@@ -57,5 +59,7 @@ BCC_C_API unsigned long trace_pipe__garbage(const struct trace_pipe *tp);
 
 /* Closes trace_pipe and frees tp; NULL is fine. */
 BCC_C_API void trace_pipe__free(struct trace_pipe *tp);
+
+BCC_C_END_DECLS
 
 #endif

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+BCC_C_BEGIN_DECLS
+
 struct tracer;
 
 struct tracer_src {
@@ -163,5 +165,7 @@ BCC_C_API int tracer__fail(struct tracer *t, int err, const char *fmt, ...)
  * the tracer. Free its perf_buf and ring_buf objects first (they read its
  * tables). NULL is fine. */
 BCC_C_API void tracer__free(struct tracer *t);
+
+BCC_C_END_DECLS
 
 #endif

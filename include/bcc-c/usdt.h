@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+BCC_C_BEGIN_DECLS
+
 struct tracer;
 
 /* One --usdt PATH|PID:[PROVIDER:]PROBE:FN. */
@@ -46,5 +48,7 @@ BCC_C_API int usdt__attach(struct usdt *u, struct tracer *t);
 
 /* Accepts NULL. */
 BCC_C_API void usdt__free(struct usdt *u);
+
+BCC_C_END_DECLS
 
 #endif

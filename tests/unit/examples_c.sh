@@ -2,7 +2,8 @@
 # examples/c built as a user builds them: libbcc-c installed into a prefix
 # (cmake --install BUILD --prefix), then each example compiled out of the
 # tree by its own Makefile with pkg-config --cflags --libs bcc-c of that
-# prefix only. Every installed header also compiles on its own.
+# prefix only. Every installed header also compiles on its own, in C and
+# in C++.
 # examples_c.sh BUILD [DIR]: with DIR, the prefix (DIR/prefix) and the
 # built examples (DIR/examples) are left there for the live test.
 set -u
@@ -30,6 +31,9 @@ for h in "$work"/prefix/include/bcc-c/*.h; do
 	echo "#include <bcc-c/${h##*/}>" |
 		cc -std=gnu11 $cflags -Wall -Wextra -Werror -fsyntax-only -x c - ||
 		note_fail "bcc-c/${h##*/} does not compile on its own"
+	echo "#include <bcc-c/${h##*/}>" |
+		c++ $cflags -Wall -Wextra -Werror -fsyntax-only -x c++ - ||
+		note_fail "bcc-c/${h##*/} does not compile in C++"
 done
 [ -e "$(dirname "$pc")/../libbcc-c.so.0" ] || note_fail "no libbcc-c.so.0 beside the .pc's libdir"
 
