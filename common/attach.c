@@ -102,8 +102,8 @@ int tracer__attach_kretprobe(struct tracer *t, const char *fn_name, const char *
 
 /* An IFUNC symbol is its resolver, which runs only while the dynamic
  * linker binds it: the calls a user means go where it points on this host.
- * Where the probe went is said on stderr, as libbcc's compile warnings are,
- * since the tools that attach have no way to ask. */
+ * Where the probe went is said through the print function (INFO), since
+ * the tools that attach have no way to ask. */
 static int resolve_ifunc(struct tracer *t, const struct tracer_uprobe *u, const char *what,
 			 const char *path, uint64_t *offset)
 {
@@ -127,9 +127,9 @@ static int resolve_ifunc(struct tracer *t, const struct tracer_uprobe *u, const 
 				    (unsigned long long)vaddr);
 	if (uprobe_target_name(path, vaddr, name, sizeof(name)))
 		name[0] = '\0';
-	tracer_notice("'%s' in %s is an IFUNC; attaching to the implementation this CPU uses, "
-		      "%s%sat address 0x%llx (file offset 0x%llx)", u->symbol, path, name,
-		      name[0] ? " " : "", (unsigned long long)vaddr, (unsigned long long)*offset);
+	tracer_print(TRACER_INFO, "'%s' in %s is an IFUNC; attaching to the implementation this "
+		     "CPU uses, %s%sat address 0x%llx (file offset 0x%llx)", u->symbol, path, name,
+		     name[0] ? " " : "", (unsigned long long)vaddr, (unsigned long long)*offset);
 	return 0;
 }
 

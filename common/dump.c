@@ -2,6 +2,7 @@
 
 #include "cpus.h"
 #include "hist.h"
+#include "notice.h"
 #include "render.h"
 #include "table.h"
 #include "type_desc.h"
@@ -28,15 +29,9 @@ __attribute__((format(printf, 2, 3))) static void note(const struct dump_opts *o
 						       const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
-	if (!o->note)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		o->note(msg, o->ctx);
-		free(msg);
-	}
+	vnotice(o->note, o->ctx, fmt, ap);
 	va_end(ap);
 }
 

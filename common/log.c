@@ -25,6 +25,11 @@ void log_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_vinfo(const char *fmt, va_list ap)
+{
+	log_v("", fmt, ap);
+}
+
 void log_info(const char *fmt, ...)
 {
 	va_list ap;

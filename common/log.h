@@ -12,5 +12,7 @@ void log_set_prog(const char *name);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "<prog>: <msg>\n" to stderr, for notices like which probe mode was chosen. */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a va_list. */
+void log_vinfo(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

@@ -4,14 +4,12 @@
 #ifndef BCC_C_PERF_RING_H
 #define BCC_C_PERF_RING_H
 
+#include "perf_buf.h" /* perf_ring_sample_fn, perf_ring_lost_fn */
+
 #include <stddef.h>
 #include <stdint.h>
 
 struct perf_event_mmap_page;
-
-/* data is not aligned: copy it out with memcpy before reading fields. */
-typedef void (*perf_ring_sample_fn)(void *ctx, int cpu, const void *data, size_t size);
-typedef void (*perf_ring_lost_fn)(void *ctx, int cpu, uint64_t lost);
 
 struct perf_ring_map {
 	struct perf_event_mmap_page *page; /* the kernel's control page */

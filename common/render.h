@@ -65,4 +65,9 @@ void render_stack(FILE *out, const char *name, long long id, const char *const *
  * "ustack"), as opposed to kernel ones. */
 bool render_stack_is_user_name(const char *name);
 
+/* Writes s (n bytes, stopping at NUL) as a JSON string literal: valid UTF-8
+ * as is, each invalid sequence as U+FFFD, '"', '\\', control characters and
+ * DEL escaped. */
+void json_string(FILE *out, const char *s, size_t n);
+
 #endif

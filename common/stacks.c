@@ -1,5 +1,6 @@
 #include "stacks.h"
 
+#include "notice.h"
 #include "render.h"
 #include "table.h"
 
@@ -59,15 +60,9 @@ struct id_ref {
 __attribute__((format(printf, 2, 3))) static void note(struct stacks *s, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
-	if (!s->note)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		s->note(msg, s->ctx);
-		free(msg);
-	}
+	vnotice(s->note, s->ctx, fmt, ap);
 	va_end(ap);
 }
 

@@ -25,9 +25,14 @@ static void on_signal(int sig)
 	tool_exiting = 1;
 }
 
-static void on_notice(const char *msg)
+/* The runtime's messages as the tools have always shown them: on stderr
+ * after the program's name, DEBUG ones only with BCC_C_VERBOSE set. */
+static int on_print(enum tracer_print_level level, const char *fmt, va_list ap)
 {
-	log_info("%s", msg);
+	if (level == TRACER_DEBUG && !getenv("BCC_C_VERBOSE"))
+		return 0;
+	log_vinfo(fmt, ap);
+	return 0;
 }
 
 void tool_init(const char *prog)
@@ -37,7 +42,7 @@ void tool_init(const char *prog)
 	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
 	log_set_prog(prog);
-	tracer_set_notice(on_notice);
+	tracer_set_print(on_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)

@@ -15,8 +15,8 @@
 /* Set by SIGINT, SIGTERM, SIGHUP and SIGPIPE: leave the loop, clean up. */
 extern volatile sig_atomic_t tool_exiting;
 
-/* Names the program in messages, sends the runtime's notices to stderr
- * (log_info), installs the signal handlers, and makes stdout line-buffered
+/* Names the program in messages, sends the runtime's messages to stderr
+ * (log_info, through tracer_set_print()), installs the signal handlers, and makes stdout line-buffered
  * so events show up at once in a pipe. */
 void tool_init(const char *prog);
 

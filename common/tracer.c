@@ -48,25 +48,24 @@ const char *tracer__errmsg(const struct tracer *t)
 	return t->err ? t->err : "";
 }
 
-static tracer_notice_fn notice_fn;
+static tracer_print_fn print_fn;
 
-void tracer_set_notice(tracer_notice_fn fn)
+tracer_print_fn tracer_set_print(tracer_print_fn fn)
 {
-	notice_fn = fn;
+	tracer_print_fn old = print_fn;
+
+	print_fn = fn;
+	return old;
 }
 
-void tracer_notice(const char *fmt, ...)
+void tracer_print(enum tracer_print_level level, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
-	if (!notice_fn)
+	if (!print_fn)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		notice_fn(msg);
-		free(msg);
-	}
+	print_fn(level, fmt, ap);
 	va_end(ap);
 }
 
@@ -78,7 +77,7 @@ static void cache_refused(const char *why)
 
 	if (!said && why[0]) {
 		said = true;
-		tracer_notice("%s", why);
+		tracer_print(TRACER_WARN, "%s", why);
 	}
 }
 
@@ -185,8 +184,12 @@ static int compile_text(struct tracer *t, const struct tracer_src *src, void **m
 	}
 	if (named)
 		diag_drop_headers(named);
-	if (named && named[0])
-		fputs(named, stderr);
+	if (named && named[0]) {
+		size_t n = strlen(named); /* clang's lines end with one; messages do not */
+
+		tracer_print(TRACER_WARN, "'%s' compiled with warnings:\n%.*s", t->name,
+			     (int)(n - (named[n - 1] == '\n')), named);
+	}
 	free(named);
 
 	if (image_from_module(t->cc, *mod, src->text, img)) {
@@ -309,8 +312,8 @@ static int recompile(struct tracer *t, const char *fn_name)
 	int err;
 
 	t->from_cache = false; /* one compile, whatever it gives */
-	tracer_notice("the compile cache's copy of '%s' failed: %.*s; compiling it again and rewriting "
-	       "the entry", t->name, (int)strcspn(why, ";\n"), why);
+	tracer_print(TRACER_WARN, "the compile cache's copy of '%s' failed: %.*s; compiling it again "
+		     "and rewriting the entry", t->name, (int)strcspn(why, ";\n"), why);
 	err = compile_text(t, &src, &mod, &img);
 	if (err)
 		return err;

@@ -49,7 +49,9 @@ struct tracer {
 /* Records an attached probe; on failure the fd is closed. */
 int tracer_add_link(struct tracer *t, enum probe_kind kind, const char *ev_name, int fd);
 
-/* Hands one paragraph to the program's notice function (tracer.h), if set. */
-void tracer_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Hands one message to the program's print function (tracer_set_print()),
+ * if set: one paragraph, no trailing newline. */
+void tracer_print(enum tracer_print_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -9,6 +9,7 @@
 #include "feature.h"
 #include "log.h"
 #include "perf_buf.h"
+#include "render.h"
 #include "ring_buf.h"
 #include "spec.h"
 #include "tool.h"

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "event_decode.h"
 #include "hist.h"
+#include "render.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -8,8 +8,12 @@
 #ifndef BCC_C_USDT_H
 #define BCC_C_USDT_H
 
+#include "api.h"
+
 #include <stddef.h>
 #include <sys/types.h>
+
+BCC_C_BEGIN_DECLS
 
 struct tracer;
 
@@ -23,7 +27,7 @@ struct usdt_spec {
 };
 
 /* Returns 0, or -EINVAL with a reason in why (a static string). */
-int usdt_spec_parse(const char *s, struct usdt_spec *out, const char **why);
+BCC_C_API int usdt_spec_parse(const char *s, struct usdt_spec *out, const char **why);
 
 struct usdt;
 
@@ -32,11 +36,11 @@ struct usdt;
  * path, the kernel sets them once usdt__attach() has run. Returns 0
  * with *out set (free it with usdt__free()), or a negative errno with one
  * paragraph saying why in errmsg. */
-int usdt__open(const struct usdt_spec *specs, size_t n, struct usdt **out, char *errmsg,
-	       size_t len);
+BCC_C_API int usdt__open(const struct usdt_spec *specs, size_t n, struct usdt **out, char *errmsg,
+			 size_t len);
 
 /* The bpf_usdt_readarg() code to put before the text; owned by u. */
-const char *usdt__argcode(const struct usdt *u);
+BCC_C_API const char *usdt__argcode(const struct usdt *u);
 
 /* Attaches a uprobe running each spec's FN at every location of its
  * probe. For a binary, a probe guarded by a semaphore gets a uprobe with a
@@ -44,9 +48,11 @@ const char *usdt__argcode(const struct usdt *u);
  * every process that maps the binary while the uprobe exists, those
  * started later too. Returns 0 or a negative errno
  * (tracer__errmsg() says why). */
-int usdt__attach(struct usdt *u, struct tracer *t);
+BCC_C_API int usdt__attach(struct usdt *u, struct tracer *t);
 
 /* Accepts NULL. */
-void usdt__free(struct usdt *u);
+BCC_C_API void usdt__free(struct usdt *u);
+
+BCC_C_END_DECLS
 
 #endif

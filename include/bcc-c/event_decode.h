@@ -4,9 +4,13 @@
 #ifndef BCC_C_EVENT_DECODE_H
 #define BCC_C_EVENT_DECODE_H
 
+#include "api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+BCC_C_BEGIN_DECLS
 
 #define EVENT_MAX_FIELDS 64
 
@@ -34,21 +38,18 @@ struct event_layout {
 /* Builds the layout from n descriptions. Returns 0, -ENOTSUP for a type it
  * cannot size (a nested struct, say: print the raw bytes instead), or
  * -EINVAL for a description that is not "name#type". */
-int event_layout_parse(const char *const *descs, size_t n, struct event_layout *l);
+BCC_C_API int event_layout_parse(const char *const *descs, size_t n, struct event_layout *l);
 
 /* Writes one event as "name=value ..." or, with json, as a JSON object's
  * members ("\"name\":value,..."), without a newline. Fields beyond size are
  * left out. */
-void event_format(const struct event_layout *l, const void *data, size_t size, bool json,
-		  FILE *out);
+BCC_C_API void event_format(const struct event_layout *l, const void *data, size_t size, bool json,
+			    FILE *out);
 
 /* Writes only the value of field f of the event at data (the caller has
  * checked that it fits). */
-void event_format_value(const struct event_field *f, const void *data, bool json, FILE *out);
+BCC_C_API void event_format_value(const struct event_field *f, const void *data, bool json, FILE *out);
 
-/* Writes s (n bytes, stopping at NUL) as a JSON string literal: valid UTF-8
- * as is, each invalid sequence as U+FFFD, '"', '\\', control characters and
- * DEL escaped. */
-void json_string(FILE *out, const char *s, size_t n);
+BCC_C_END_DECLS
 
 #endif

@@ -4,9 +4,13 @@
 #ifndef BCC_C_PROBE_NAMES_H
 #define BCC_C_PROBE_NAMES_H
 
+#include "api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+BCC_C_BEGIN_DECLS
 
 enum probe_kind {
 	PROBE_NONE = 0,      /* not an auto-attach name */
@@ -21,29 +25,31 @@ enum probe_kind {
 };
 
 /* "kprobe", "kretprobe", ... for messages. */
-const char *probe_kind_str(enum probe_kind kind);
+BCC_C_API const char *probe_kind_str(enum probe_kind kind);
 
 /* What a BPF function called fn_name attaches to, following bcc's
  * _trace_autoload(): kprobe__X, kretprobe__X, tracepoint__CAT__EVENT,
  * raw_tracepoint__X, kfunc__X, kretfunc__X. The target (X, or "CAT:EVENT"
  * for tracepoints) is written to target. Returns the kind, PROBE_NONE for
  * other names. */
-enum probe_kind probe_names_classify(const char *fn_name, char *target, size_t len);
+BCC_C_API enum probe_kind probe_names_classify(const char *fn_name, char *target, size_t len);
 
 /* bcc's fix_syscall_fnname(): a name starting with a known syscall prefix
  * ("sys_", "__x64_sys_", ...) gets this kernel's prefix instead. prefix is
  * the kernel's own ("__x64_sys_" here). Returns 0, or -ENAMETOOLONG. */
-int probe_names_fix_syscall(const char *name, const char *prefix, char *out, size_t len);
+BCC_C_API int probe_names_fix_syscall(const char *name, const char *prefix, char *out, size_t len);
 
 /* True when name starts with one of the prefixes below. */
-int probe_names_is_syscall(const char *name);
+BCC_C_API int probe_names_is_syscall(const char *name);
 
 /* The prefixes bcc knows, NULL-terminated, most generic first. */
-extern const char *const probe_names_syscall_prefixes[];
+extern BCC_C_API const char *const probe_names_syscall_prefixes[];
 
 /* Event name for a probe: "p_tcp_v4_connect", "r_...", or for uprobes
  * "p_<path with non-alnum as _>_0x<addr>[_<pid>]", as bcc names them. */
-int probe_names_event(enum probe_kind kind, const char *target, uint64_t addr, pid_t pid,
-		      char *out, size_t len);
+BCC_C_API int probe_names_event(enum probe_kind kind, const char *target, uint64_t addr, pid_t pid,
+				char *out, size_t len);
+
+BCC_C_END_DECLS
 
 #endif

@@ -1,0 +1,26 @@
+/* BPF_HASH / BPF_ARRAY access from user space, on a table found with
+ * tracer__table(). Keys and leaves are the table's key_size/leaf_size
+ * bytes. Each function returns 0 or a negative errno (-ENOENT: no such
+ * key, or no next key at the end of an iteration). */
+#ifndef BCC_C_TABLE_H
+#define BCC_C_TABLE_H
+
+#include "api.h"
+
+#include "tracer.h"
+
+BCC_C_BEGIN_DECLS
+
+/* The leaf of key, copied into leaf. */
+BCC_C_API int table__lookup(const struct tracer_table *tab, const void *key, void *leaf);
+/* Sets the leaf of key (creating the entry in a hash). */
+BCC_C_API int table__update(const struct tracer_table *tab, const void *key, const void *leaf);
+/* Removes key (a hash's entry). */
+BCC_C_API int table__delete(const struct tracer_table *tab, const void *key);
+/* The key after key into next, or the first key when key is NULL: a loop
+ * over a table runs until this returns -ENOENT. */
+BCC_C_API int table__next_key(const struct tracer_table *tab, const void *key, void *next);
+
+BCC_C_END_DECLS
+
+#endif
