@@ -23,6 +23,8 @@
  *   usdt      USDT probe bcc_conf:value with arguments 1..9, only while
  *             its semaphore is set, and bcc_conf:pair with (n, n * n)
  *             always
+ *   malloc    conf_alloc() of 100, 200 and 300 bytes, then of 4000 bytes
+ *             from conf_alloc_big(), each freed
  *   gai       getaddrinfo("localhost") 3 times
  *   tcp       a listener on ::1 and one on 127.0.0.1 (port 47913), one
  *             connection to each, both closed by the client first
@@ -81,6 +83,19 @@ __attribute__((noinline)) void conf_getppid_loop(void)
 {
 	for (int i = 0; i < 11; i++)
 		sink += getppid();
+}
+
+__attribute__((noinline)) void *conf_alloc(size_t n)
+{
+	void *p = malloc(n);
+
+	sink += p != NULL;
+	return p;
+}
+
+__attribute__((noinline)) void conf_alloc_big(void)
+{
+	free(conf_alloc(4000));
 }
 
 /* sslsniff probes OpenSSL's SSL_write(ssl, buf, num); this one has its
@@ -232,6 +247,10 @@ int main(int argc, char **argv)
 		do_sslwrite();
 	} else if (!strcmp(mode, "usdt")) {
 		do_usdt();
+	} else if (!strcmp(mode, "malloc")) {
+		for (size_t n = 100; n <= 300; n += 100)
+			free(conf_alloc(n));
+		conf_alloc_big();
 	} else if (!strcmp(mode, "gai")) {
 		do_gai();
 	} else if (!strcmp(mode, "tcp")) {

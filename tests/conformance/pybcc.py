@@ -13,11 +13,12 @@ key, bcc's section rule), stack ids walked and symbolized with b.ksym /
 b.sym(show_offset=True) as stackcount does. The suite compares the two
 after normalization (suite.py).
 
-SPEC_JSON: {"text": PATH, "pid": WORKLOAD_PID, "probes": [
+SPEC_JSON: {"text": PATH, "pid": WORKLOAD_PID, "stack_keys": [TABLE...], "probes": [
   {"kind": "uprobe"|"uretprobe", "binary": B, "sym": S, "fn": F, "pid": bool},
   {"kind": "tracepoint", "category": C, "event": E, "fn": F},
   {"kind": "usdt", "provider": P, "probe": N, "fn": F}]}
-An uprobe on an IFUNC symbol attaches where strlen_hist_ifunc.py does: at
+stack_keys: tables keyed by a user stack id itself, walked for the
+workload's pid as mallocstacks.py does. An uprobe on an IFUNC symbol attaches where strlen_hist_ifunc.py does: at
 the implementation's offset (see ifunc_offset()).
 """
 import ctypes as ct
@@ -190,7 +191,7 @@ def dump_hist(b, name, t):
          "sections": [{"section": d, "buckets": buckets(c)} for d, c in sections]})
 
 
-def dump_table(b, name, t, ttype, stack_tables):
+def dump_table(b, name, t, ttype, stack_tables, stack_key_pid=None):
     entries = []
     for k, v in t.items():
         e = {"key": value(k)}
@@ -203,7 +204,12 @@ def dump_table(b, name, t, ttype, stack_tables):
                 e["value"] = cpus
         else:
             e["value"] = value(v)
-        st = stacks_of(b, stack_tables, e["key"])
+        if stack_key_pid is not None:
+            # mallocstacks.py: for k, v in calls.items(): stack_traces.walk(k.value)
+            st = {"key": [b.sym(a, stack_key_pid, show_offset=True).decode("utf-8", "replace")
+                          for a in b.get_table(stack_tables[0]).walk(e["key"])]}
+        else:
+            st = stacks_of(b, stack_tables, e["key"])
         if st:
             e["stacks"] = st
         entries.append(e)
@@ -333,7 +339,8 @@ def main():
         if n in hists and types[n] not in PERCPU:
             dump_hist(b, n, t)
         else:
-            dump_table(b, n, t, types[n], stack_tables)
+            dump_table(b, n, t, types[n], stack_tables,
+                       pid if n in spec.get("stack_keys", []) else None)
     sys.stdout.flush()
     b.cleanup()
 
