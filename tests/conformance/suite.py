@@ -64,6 +64,13 @@ CASES = {
     "syscount_percpu": dict(
         probes=[], mode="syscalls",
         expect=lambda n: entry(n, "data", 110) == {"sum": 11, "ncpus": ncpus()}),
+    "syscount_latency": dict(
+        probes=[], mode="syscalls", ignore=["total_ns"],
+        # the calls that had begun before the tracer (pause) are not timed;
+        # start keeps the call that was under way at the end (pause)
+        skip_tables={"start": "keyed by the workload's pid and thread id, holds an entry time"},
+        expect=lambda n: entry(n, "data", 110) == {"count": 11} and
+        entry(n, "data", 62) == {"count": 4}),  # kill: 62
     "dropcount_percpu": dict(
         probes=[], mode="syscalls",
         expect=lambda n: len(n["tables"]["dropcnt"]) == 256 and
@@ -122,6 +129,11 @@ CASES = {
         probes=[], mode="syscalls", ignore=["ts", "id"],
         expect=lambda n: sorted(e["name"] for e in n["events"]["events"]) ==
         ["/bcc-conf-missing", "/dev/null", "/dev/null", "/etc/hostname"]),
+    "ringbuf_submit": dict(
+        probes=[tp("syscalls", "sys_enter_openat", "openat_entry")], mode="syscalls",
+        expect=lambda n: sorted(e["filename"] for e in n["events"]["buffer"]) ==
+        ["/bcc-conf-missing", "/dev/null", "/dev/null", "/etc/hostname"] and
+        all(e["dfd"] == -100 for e in n["events"]["buffer"])),  # AT_FDCWD
     "hello_perf_output": dict(
         probes=[], mode="syscalls", ignore=["ts"],
         expect=lambda n: n["events"]["events"] == [{"pid": "WL", "comm": "bcc-conf-wl"}] * 2),
@@ -414,7 +426,21 @@ def diff(a, b, path=""):
     return [] if a == b else ["%s: %r != %r" % (path or "/", a, b)]
 
 
+def probe_events():
+    """The uprobe and kprobe events in tracefs (libbcc makes one per probe
+    and removes it at detach)."""
+    lines = set()
+    for f in ("uprobe_events", "kprobe_events"):
+        try:
+            with open(os.path.join("/sys/kernel/tracing", f)) as fh:
+                lines |= set(fh.read().splitlines())
+        except OSError:
+            pass
+    return lines
+
+
 def run_case(name, case, bindir, helpers, work):
+    before = probe_events()
     cache = tempfile.mkdtemp(prefix="cache.", dir=work)
     os.chmod(cache, 0o700)
     times = {}
@@ -456,6 +482,9 @@ def run_case(name, case, bindir, helpers, work):
     if d:
         problems.append("bcc-run cold (first) and warm (second) differ:\n    " + "\n    ".join(d))
     shutil.rmtree(cache, ignore_errors=True)
+    left = probe_events() - before
+    if left:
+        problems.append("probe events left behind:\n    " + "\n    ".join(sorted(left)))
     known = case.get("known_difference")
     if problems or (differs and not known):
         return "fail", problems + differs, times
