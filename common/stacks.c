@@ -44,6 +44,7 @@ struct stacks {
 	size_t next_cache;
 	bool noted_ambiguous;
 	const char *text; /* the BPF text, for keys that are stack ids */
+	int pid; /* the one process user stack ids without a pid belong to, or 0 */
 	struct id_key *keys;
 	size_t nkeys;
 	char undecided[256]; /* "'a', 'b'": integer keys the text says nothing of */
@@ -113,6 +114,12 @@ void stacks__set_text(struct stacks *s, const char *text)
 {
 	if (s)
 		s->text = text;
+}
+
+void stacks__set_pid(struct stacks *s, int pid)
+{
+	if (s)
+		s->pid = pid;
 }
 
 static bool is_ident_char(char c)
@@ -401,10 +408,11 @@ bool stacks__claim_key(struct stacks *s, const char *table, const struct td_type
 		return false;
 	s->nkeys++;
 	st->referred = true;
-	if (user)
+	if (user && !s->pid)
 		note(s, "table '%s': its keys are user stack ids of '%s' with no pid beside them, "
-			"so their frames print as addresses; key the table by a struct with a "
-			"'pid' and a 'user_stack_id' member to see symbols", table, stack);
+			"so their frames print as addresses; limit the uprobes to one process "
+			"with -p PID, or key the table by a struct with a 'pid' and a "
+			"'user_stack_id' member, to see symbols", table, stack);
 	return true;
 }
 
@@ -548,8 +556,9 @@ void stacks__print_key(struct stacks *s, const char *table, const struct td_type
 	}
 	if (json)
 		fputs(",\"stacks\":{", out);
-	print_stack(s, k->st, k->user ? "user_stack_id" : "kernel_stack_id",
-		    as_id(td_uint(kt, data), kt->size), 0, json, out);
+	/* the key is the id: its stack is the key's, as bcc's tools print it */
+	print_stack(s, k->st, "key", as_id(td_uint(kt, data), kt->size), k->user ? s->pid : 0,
+		    json, out);
 	if (json)
 		fputc('}', out);
 }

@@ -29,6 +29,12 @@ void stacks__free(struct stacks *s);
  * outlive s. */
 void stacks__set_text(struct stacks *s, const char *text);
 
+/* The process that whole-key user stack ids belong to (bcc-run -p limits
+ * the uprobes to it, as bcc's mallocstacks does with its PID argument); 0,
+ * the default, when they may come from any process. Before
+ * stacks__claim_key(). */
+void stacks__set_pid(struct stacks *s, int pid);
+
 /* Whether text keys table by whole stack ids: the key a method of table is
  * called with ("counts.increment(id)", "counts.lookup(&id)") is a
  * get_stackid() call, or a variable assigned one ("id =

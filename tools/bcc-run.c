@@ -457,6 +457,7 @@ static int session_open(struct session *s, const char *path, char *text)
 	if (!err && !(s->stacks = stacks__new(s->t, print_note, NULL)))
 		err = tracer__fail(s->t, -errno, "cannot read the stack tables: out of memory");
 	stacks__set_text(s->stacks, s->text);
+	stacks__set_pid(s->stacks, (int)env.pid);
 	if (!err)
 		err = open_outputs(s);
 	if (err) {
