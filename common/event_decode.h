@@ -51,4 +51,9 @@ void event_format_value(const struct event_field *f, const void *data, bool json
  * DEL escaped. */
 void json_string(FILE *out, const char *s, size_t n);
 
+/* The length of the UTF-8 sequence at p (avail > 0 bytes); *valid says
+ * whether it is one. An invalid sequence's length is the bytes one U+FFFD
+ * replaces (its maximal subpart). */
+size_t utf8_seq(const unsigned char *p, size_t avail, bool *valid);
+
 #endif

@@ -42,6 +42,10 @@ void render_percpu_json_cpus(FILE *out, const struct td_type *t, const void *dat
  * the slot. */
 bool render_hist_has_slot(const struct td_type *kt);
 
+/* The member of struct kt that holds the log2 slot: the one called slot,
+ * else the second one (bcc's rule), when it is an integer; else NULL. */
+const struct td_field *render_hist_slot(const struct td_type *kt);
+
 /* Histograms keyed by a struct, as bcc's print_log2_hist() prints them
  * with a section header: the key's "slot" member (else its second member,
  * bcc's rule) is the log2 slot, and every other member names a section,
