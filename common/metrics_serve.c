@@ -18,9 +18,9 @@
 #define IDLE_SECONDS 5
 /* A request's headers must fit here (Prometheus sends ~300 bytes). */
 #define REQUEST_BYTES (16 * 1024)
-/* Connections at once, and from one address: scrapers are few. */
-#define MAX_CONNECTIONS 8
-#define MAX_PER_ADDRESS 4
+/* Connections at once: scrapers are few. No limit per address: clients
+ * stalled on 127.0.0.1 would lock out a Prometheus scraping from there. */
+#define MAX_CONNECTIONS 16
 
 struct metrics_server {
 	struct MHD_Daemon *d;
@@ -181,7 +181,6 @@ int metrics_server__open(const char *listen, metrics_body_fn body, void *ctx,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_SECONDS,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_BYTES,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)MAX_PER_ADDRESS,
 				MHD_OPTION_END);
 	if (!s->d) {
 		err = errno ? -errno : -EIO;
