@@ -202,6 +202,8 @@ static int write_entries(FILE *out, const struct metrics_opts *o, const struct m
 	for (size_t i = 0; i < n; i++) {
 		unsigned long long v = leaf_value(t, i);
 
+		if (o->tick && i && !(i % METRICS_TICK))
+			o->tick(o->ctx);
 		fputs(name, out);
 		labels(out, t->kt, (const unsigned char *)t->keys + i * t->kt->size, NULL, false,
 		       NULL);
@@ -299,6 +301,8 @@ static int write_hist(FILE *out, const struct metrics_opts *o, const struct metr
 			write_hist_group(out, name, t, slot, &e[i], j - i, top);
 		else
 			dropped++;
+		if (o->tick && !(groups % (METRICS_TICK / 16)))
+			o->tick(o->ctx);
 	}
 	if (!t->n) /* an empty histogram still has its +Inf bucket and count */
 		fprintf(out, "%s_bucket{le=\"+Inf\"} 0\n%s_sum 0\n%s_count 0\n", name, name, name);
@@ -418,7 +422,58 @@ struct read {
 	size_t n, cap;
 };
 
-static int read_table(const struct tracer_table *tab, size_t leaf_bytes, struct read *r)
+/* Entries one batch call reads at most (a hash bucket holds far fewer). */
+#define BATCH 4096
+
+static int grow(struct read *r, size_t need, size_t key_size, size_t leaf_bytes)
+{
+	size_t cap = r->cap ? r->cap : 64;
+	unsigned char *keys, *leaves;
+
+	if (need <= r->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	keys = realloc(r->keys, cap * key_size);
+	if (keys)
+		r->keys = keys;
+	leaves = keys ? realloc(r->leaves, cap * leaf_bytes) : NULL;
+	if (leaves)
+		r->leaves = leaves;
+	if (!keys || !leaves)
+		return -ENOMEM;
+	r->cap = cap;
+	return 0;
+}
+
+/* In a few syscalls: a scrape of 10,000 entries one by one takes two
+ * syscalls each, tens of milliseconds the event loop waits. */
+static int read_batches(const struct tracer_table *tab, size_t leaf_bytes, struct read *r,
+			const struct metrics_opts *o)
+{
+	uint32_t token, next, *in = NULL;
+	int err;
+
+	do {
+		uint32_t count = BATCH;
+
+		err = grow(r, r->n + BATCH, tab->key_size, leaf_bytes);
+		if (!err)
+			err = table__lookup_batch(tab, in, &next, r->keys + r->n * tab->key_size,
+						  r->leaves + r->n * leaf_bytes, &count);
+		if (err && err != -ENOENT)
+			return err;
+		r->n += count;
+		token = next;
+		in = &token;
+		if (!err && o->tick)
+			o->tick(o->ctx);
+	} while (!err);
+	return 0;
+}
+
+/* One entry at a time, where batches are not to be had. */
+static int read_walk(const struct tracer_table *tab, size_t leaf_bytes, struct read *r)
 {
 	unsigned char *key = malloc(tab->key_size);
 	int err;
@@ -427,18 +482,9 @@ static int read_table(const struct tracer_table *tab, size_t leaf_bytes, struct 
 		return -ENOMEM;
 	for (err = table__next_key(tab, NULL, key); !err;
 	     err = table__next_key(tab, r->keys + (r->n - 1) * tab->key_size, key)) {
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? 2 * r->cap : 64;
-			unsigned char *keys = realloc(r->keys, cap * tab->key_size);
-			unsigned char *leaves = keys ? realloc(r->leaves, cap * leaf_bytes) : NULL;
-
-			r->keys = keys ? keys : r->keys;
-			r->leaves = leaves ? leaves : r->leaves;
-			if (!keys || !leaves) {
-				free(key);
-				return -ENOMEM;
-			}
-			r->cap = cap;
+		if (grow(r, r->n + 1, tab->key_size, leaf_bytes)) {
+			free(key);
+			return -ENOMEM;
 		}
 		memcpy(r->keys + r->n * tab->key_size, key, tab->key_size);
 		/* an entry deleted since next_key is not there: it is skipped,
@@ -450,6 +496,17 @@ static int read_table(const struct tracer_table *tab, size_t leaf_bytes, struct 
 	}
 	free(key);
 	return 0;
+}
+
+static int read_table(const struct tracer_table *tab, size_t leaf_bytes, struct read *r,
+		      const struct metrics_opts *o)
+{
+	int err = read_batches(tab, leaf_bytes, r, o);
+
+	if (err == -ENOMEM || !err)
+		return err;
+	r->n = 0;
+	return read_walk(tab, leaf_bytes, r);
 }
 
 static bool exported_type(int type)
@@ -482,7 +539,7 @@ static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
 		mt.kt = kt;
 	if (!td_parse(tracer__leaf_desc(s->t, tab->name), &lt) && lt->size == tab->leaf_size)
 		mt.lt = lt;
-	ret = read_table(tab, mt.stride * mt.ncpus, &r);
+	ret = read_table(tab, mt.stride * mt.ncpus, &r, &m->o);
 	mt.keys = r.keys;
 	mt.leaves = r.leaves;
 	mt.n = r.n;
@@ -556,6 +613,8 @@ int metrics__scrape(struct metrics *m, const struct metrics_scrape *s, FILE *out
 
 		if (!tracer__table_at(s->t, i, &tab))
 			err = scrape_table(m, s, &tab, ncpus, out);
+		if (m->o.tick)
+			m->o.tick(m->o.ctx);
 	}
 	per_table(out, m, "bcc_run_events_total", "Events the BPF program sent to a "
 		  "BPF_PERF_OUTPUT or BPF_RINGBUF_OUTPUT table that bcc-run read", true, false);

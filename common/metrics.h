@@ -54,8 +54,13 @@ struct metrics_opts {
 	/* what is not exported, and why: one sentence naming the table,
 	 * once per table and cause */
 	void (*note)(const char *msg, void *ctx);
+	/* called every METRICS_TICK series and between reads of a table,
+	 * so that a caller can serve its events during a long scrape */
+	void (*tick)(void *ctx);
 	void *ctx;
 };
+
+#define METRICS_TICK 1024
 
 /* Writes table t's metric family to out. Returns the number of series
  * dropped for max_series, -ENOTSUP when the table cannot be exposed (its

@@ -649,6 +649,9 @@ static int metrics_body(FILE *out, void *ctx)
 {
 	struct session *s = ctx;
 
+	/* the rings emptied first, and again every so often (metrics_tick):
+	 * a scrape of a large table is no gap in the events */
+	session_drain(s);
 	return metrics__scrape(metrics, &(struct metrics_scrape){ .t = s->t,
 			       .is_hist = session_is_hist, .ctx = s,
 			       .compile_seconds = s->compile_seconds }, out);
@@ -804,6 +807,11 @@ static const char *listen_why(int err)
 	}
 }
 
+static void metrics_tick(void *ctx)
+{
+	session_drain(ctx);
+}
+
 /* Opens the HTTP endpoint and checks the textfile's directory. Prints why
  * not on failure. */
 static int export_open(struct export *ex, const char *path, struct session *s)
@@ -814,7 +822,7 @@ static int export_open(struct export *ex, const char *path, struct session *s)
 		return 0;
 	metrics = metrics__new(&(struct metrics_opts){ .prefix = env.metrics_prefix,
 			       .source = path, .max_series = (size_t)env.metrics_max_series,
-			       .note = print_note });
+			       .note = print_note, .tick = metrics_tick, .ctx = s });
 	if (!metrics) {
 		log_error("cannot export metrics: out of memory");
 		return -ENOMEM;

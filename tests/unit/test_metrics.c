@@ -161,6 +161,28 @@ static void test_percpu_scalar_key(void)
 	td_free(lt);
 }
 
+static void tick(void *ctx)
+{
+	(*(int *)ctx)++;
+}
+
+/* a long table gives the caller its turn every METRICS_TICK series */
+static void test_tick(void)
+{
+	static uint32_t keys[3000], vals[3000];
+	struct td_type *kt;
+	struct metrics_table t = { .name = "big", .type = BPF_MAP_TYPE_ARRAY, .ncpus = 1,
+				   .stride = 4, .keys = keys, .leaves = vals, .n = 3000 };
+	int ticks = 0, ret;
+
+	CHECK_INT(td_parse("\"unsigned int\"", &kt), 0);
+	t.kt = t.lt = kt;
+	free(written(&(struct metrics_opts){ .tick = tick, .ctx = &ticks }, &t, &ret));
+	CHECK_INT(ret, 0);
+	CHECK_INT(ticks, 2);
+	td_free(kt);
+}
+
 static void test_slot_hist(void)
 {
 	/* slots 1 (0..1), 3 (4..7), 5 (16..31) */
@@ -374,6 +396,7 @@ int main(void)
 	test_label_escaping();
 	test_struct_keys();
 	test_percpu_scalar_key();
+	test_tick();
 	test_slot_hist();
 	test_section_hist();
 	test_server();
