@@ -77,7 +77,7 @@ static int bind_listen(const char *spec, int *fd, char *url, size_t ulen)
 	if (err)
 		return err;
 	if (getaddrinfo(host, port, &hints, &ai))
-		return -EADDRNOTAVAIL;
+		return -EINVAL; /* not a numeric address */
 	*fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (*fd < 0 || setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(*fd, ai->ai_addr, ai->ai_addrlen) || listen(*fd, 16) ||
