@@ -149,6 +149,49 @@ kill -INT $runner
 wait $runner || note_fail "bcc-run exited $?: $(tail -5 "$work/err")"
 check_clean "$before" "bcc-run --metrics"
 
+# the examples made for --metrics run here, and promtool passes them:
+# example NAME ERE ARGS... runs example_workload, then waits for a line
+# matching ERE in its /metrics
+example() {
+	local name=$1 family=$2 i
+	shift 2
+	"$BIN/bcc-run" "$TOP/examples/$name.bpf.c" "$@" --metrics 127.0.0.1:0 > "$work/$name.out" \
+		2> "$work/$name.err" &
+	runner=$!
+	wait_for "$work/$name.err" "^bcc-run: ready: .*metrics on http://" 60 $runner || return
+	url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/metrics' "$work/$name.err" | head -1)
+	example_workload
+	for ((i = 0; i < 50; i++)); do
+		http_get "$url" > "$work/$name.metrics" && grep -qE -- "$family" "$work/$name.metrics" &&
+			break
+		sleep 0.2
+	done
+	grep -qE -- "$family" "$work/$name.metrics" || note_fail "$name: no /$family/ in its /metrics"
+	promtool check metrics < "$work/$name.metrics" > "$work/promtool.out" 2>&1 ||
+		{ note_fail "$name: promtool check metrics failed:"; sed 's/^/    /' "$work/promtool.out"; }
+	kill -INT $runner
+	wait $runner || note_fail "$name: bcc-run exited $?: $(tail -5 "$work/$name.err")"
+}
+# a process of the test: 1000 malloc(3000), each in the bucket le="4095"
+example_workload() {
+	/usr/bin/python3 -c 'import ctypes, os; print(os.getpid(), flush=True)
+libc = ctypes.CDLL("libc.so.6"); [libc.malloc(3000) for i in range(1000)]' > "$work/mallocer"
+}
+example malloc_size '^bcc_malloc_size_bytes_bucket\{pid="[0-9]+",comm="python3",le="4095"\}' \
+	-u c:malloc:malloc_size
+p=$(cat "$work/mallocer")
+bucket() {
+	awk -v s="bcc_malloc_size_bytes_bucket{pid=\"$p\",comm=\"python3\",le=\"$1\"}" \
+		'$1 == s { print $2 }' "$work/malloc_size.metrics"
+}
+[ $(($(bucket 4095) - $(bucket 2047))) -ge 1000 ] ||
+	note_fail "malloc_size: python3 $p has $(($(bucket 4095) - $(bucket 2047))) mallocs in (2047, 4095], not 1000 or more"
+example_workload() { "$work/$comm" -c '/bin/true'; }
+example exec_count "^bcc_exec_count_total\\{comm=\"$comm\"\\} 1$"
+example_workload() { :; }
+example syscall_latency '^bcc_syscall_latency_bucket\{nr="0",le="\+Inf"\}'
+check_clean "$before" "bcc-run --metrics on the examples"
+
 # bad input: one paragraph, exit 1, nothing attached
 bad() {
 	local what=$1 pattern=$2 status
