@@ -167,11 +167,13 @@ example() {
 		sleep 0.2
 	done
 	grep -qE -- "$family" "$work/$name.metrics" || note_fail "$name: no /$family/ in its /metrics"
+	for ((i = 1; i < example_scrapes; i++)); do http_get "$url" > /dev/null; done
 	promtool check metrics < "$work/$name.metrics" > "$work/promtool.out" 2>&1 ||
 		{ note_fail "$name: promtool check metrics failed:"; sed 's/^/    /' "$work/promtool.out"; }
 	kill -INT $runner
 	wait $runner || note_fail "$name: bcc-run exited $?: $(tail -5 "$work/$name.err")"
 }
+example_scrapes=1
 # a process of the test: 1000 malloc(3000), each in the bucket le="4095"
 example_workload() {
 	/usr/bin/python3 -c 'import ctypes, os; print(os.getpid(), flush=True)
@@ -188,6 +190,17 @@ bucket() {
 	note_fail "malloc_size: python3 $p has $(($(bucket 4095) - $(bucket 2047))) mallocs in (2047, 4095], not 1000 or more"
 example_workload() { "$work/$comm" -c '/bin/true'; }
 example exec_count "^bcc_exec_count_total\\{comm=\"$comm\"\\} 1$"
+# the cap: two comms start programs, one series is kept, the table is
+# named once on stderr however many scrapes drop it
+cp /bin/dash "$work/${comm}b"
+example_workload() { "$work/$comm" -c '/bin/true'; "$work/${comm}b" -c '/bin/true'; }
+example_scrapes=3
+example exec_count '^bcc_run_series_dropped_total\{table="exec_count"\} [1-9]' --metrics-max-series 1
+[ "$(grep -c '^bcc_exec_count_total{' "$work/exec_count.metrics")" = 1 ] ||
+	note_fail "--metrics-max-series 1: not one series: $(grep '^bcc_exec_count_total{' "$work/exec_count.metrics")"
+[ "$(grep -c "table 'exec_count' has more entries than --metrics-max-series 1" "$work/exec_count.err")" = 1 ] ||
+	note_fail "--metrics-max-series 1: not said once on stderr: $(cat "$work/exec_count.err")"
+example_scrapes=1
 example_workload() { :; }
 example syscall_latency '^bcc_syscall_latency_bucket\{nr="0",le="\+Inf"\}'
 check_clean "$before" "bcc-run --metrics on the examples"
