@@ -28,10 +28,10 @@ static const char *kind_name(int type, bool hist)
 	switch (type) {
 	case BPF_MAP_TYPE_HASH: return "BPF_HASH";
 	case BPF_MAP_TYPE_ARRAY: return "BPF_ARRAY";
-	case BPF_MAP_TYPE_LRU_HASH: return "BPF_TABLE(\\\"lru_hash\\\")";
+	case BPF_MAP_TYPE_LRU_HASH: return "BPF_TABLE(\"lru_hash\")";
 	case BPF_MAP_TYPE_PERCPU_HASH: return "BPF_PERCPU_HASH";
 	case BPF_MAP_TYPE_PERCPU_ARRAY: return "BPF_PERCPU_ARRAY";
-	case BPF_MAP_TYPE_LRU_PERCPU_HASH: return "BPF_TABLE(\\\"lru_percpu_hash\\\")";
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH: return "BPF_TABLE(\"lru_percpu_hash\")";
 	default: return "table";
 	}
 }

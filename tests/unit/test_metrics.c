@@ -107,6 +107,11 @@ static void test_struct_keys(void)
 	CHECK_LINE(out, "bcc_calls{nr=\"1\",name=\"a\\\\b\\nc\"} 4");
 	free(out);
 
+	t.type = BPF_MAP_TYPE_LRU_HASH;
+	out = written(&o, &t, &ret);
+	CHECK_LINE(out, "# HELP bcc_calls BPF_TABLE(\"lru_hash\") 'calls' of x.bpf.c, each entry's value");
+	free(out);
+
 	/* _count: a counter, named _total; a custom prefix */
 	t.name = "exec_count";
 	o.prefix = "node_bpf_";
