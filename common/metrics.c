@@ -93,8 +93,10 @@ static void help_text(FILE *out, const char *s)
  * "le" is the histogram's. */
 static void label_name(FILE *out, const char *name, bool hist)
 {
-	if (!strncmp(name, "__", 2) || (hist && !strcmp(name, "le")))
-		fputs("key", out);
+	if (!strncmp(name, "__", 2))
+		fputs("key", out); /* key__name */
+	else if (hist && !strcmp(name, "le"))
+		fputs("key_", out);
 	fputs(name, out);
 }
 
