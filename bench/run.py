@@ -11,6 +11,10 @@ BURST, tracepoint events each; last, getppid() paced at the rate Python
 bcc's default consumer reached. Delivered and lost events of bcc-c's
 consumer and of Python's (bcc's default of a wakeup per event, and
 WAKEUP events per wakeup), at 8 and 64 pages per CPU.
+Metrics: bcc-run --metrics with a table of METRICS_SERIES series while
+METRICS_RATE perf events a second flow: scrape times, bcc-run's CPU, events
+lost, with no scrapes and with scrapes every 1 s and 0.2 s.
+BENCH_ONLY=metrics runs only that part.
 Usage: run.py BUILD_DIR"""
 import os
 import platform
@@ -23,6 +27,10 @@ import time
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 COUNT = int(os.environ.get("BENCH_EVENTS", "1000000"))
 WAKEUP = 64  # the batching a Python user can ask of bcc's open_perf_buffer()
+METRICS_SERIES = int(os.environ.get("BENCH_METRICS_SERIES", "10000"))
+METRICS_RATE = int(os.environ.get("BENCH_METRICS_RATE", "100000"))
+METRICS_EVENTS = int(os.environ.get("BENCH_METRICS_EVENTS", "1000000"))
+METRICS_RUNS = int(os.environ.get("BENCH_METRICS_RUNS", "3"))
 BURST = 4    # events per getppid() in one table: more than one CPU's syscalls make
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "build"))
@@ -190,7 +198,91 @@ def throughput(title, runs, page_counts=(8, 64)):
     return rows
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds process pid has used so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def metrics_run(scrape_every):
+    """bcc-run --metrics on bench/metrics.bpf.c while syscall_load makes
+    METRICS_EVENTS events at METRICS_RATE a second, scraped every
+    scrape_every seconds (0: only once, after the load). Returns (produced/s,
+    events counted, lost, bcc-run CPU %, [scrape seconds], series)."""
+    import urllib.request
+    prod = subprocess.Popen([os.path.join(BENCH, "syscall_load"), str(METRICS_EVENTS),
+                             str(METRICS_RATE)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    tgid = prod.stdout.readline().split()[1]
+    run = subprocess.Popen([os.path.join(BIN, "bcc-run"), os.path.join(TOP, "bench", "metrics.bpf.c"),
+                            "-DTGID=" + tgid, "-DSERIES=%d" % METRICS_SERIES,
+                            "--metrics", "127.0.0.1:0"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    line = run.stderr.readline()
+    while line and "ready:" not in line:
+        line = run.stderr.readline()
+    if "metrics on " not in line:
+        sys.exit("bcc-run did not start: " + line)
+    url = line.split("metrics on ")[1].split()[0].rstrip(";")
+
+    def scrape():
+        t0 = time.perf_counter()
+        body = urllib.request.urlopen(url, timeout=10).read().decode()
+        return time.perf_counter() - t0, body
+
+    cpu0, t0 = cpu_seconds(run.pid), time.perf_counter()
+    prod.stdin.write("go\n")
+    prod.stdin.flush()
+    times = []
+    while scrape_every and prod.poll() is None:
+        times.append(scrape()[0])
+        time.sleep(scrape_every)
+    rate = float(prod.stdout.readline().split()[1])
+    prod.wait()
+    time.sleep(0.3)  # the last events reach the reader
+    cpu = (cpu_seconds(run.pid) - cpu0) / (time.perf_counter() - t0) * 100
+    last, body = scrape()
+    times = times or [last]
+    run.send_signal(2)
+    run.communicate()
+    value = lambda name: sum(float(l.split()[-1]) for l in body.splitlines() if l.startswith(name))
+    return (rate, int(value('bcc_run_events_total{table="events"}')),
+            int(value('bcc_run_events_lost_total{table="events"}')), cpu, times,
+            sum(1 for l in body.splitlines() if l.startswith("bcc_series{")))
+
+
+def metrics_bench():
+    print("\n## bcc-run --metrics: %d series scraped while %d perf events/s flow\n"
+          % (METRICS_SERIES, METRICS_RATE))
+    print("%d events of bench/metrics.bpf.c (a table of %d series keyed by a struct, and"
+          " a perf output), bcc-run's stdout to /dev/null.\n" % (METRICS_EVENTS, METRICS_SERIES))
+    print("Median of %d runs by events lost.\n" % METRICS_RUNS)
+    print("| scrapes | produced/s | events counted | lost | bcc-run CPU | scrapes done |"
+          " scrape median | scrape max | series |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    cases = ((0, "none during the load"), (1.0, "every 1 s"), (0.2, "every 0.2 s"))
+    # interleaved, METRICS_RUNS times: on a shared 2-CPU host a neighbour's
+    # build costs events too; the median of each case is printed
+    runs = {every: [] for every, _ in cases}
+    for _ in range(METRICS_RUNS):
+        for every, _ in cases:
+            runs[every].append(metrics_run(every))
+    for every, label in cases:
+        rs = sorted(runs[every], key=lambda r: r[2])
+        rate, counted, lost, cpu, times, series = rs[len(rs) // 2]
+        print("| %s | %.0f | %d | %d (runs: %s) | %.0f%% | %d | %.1f ms | %.1f ms | %d |"
+              % (label, rate, counted, lost, " ".join(str(r[2]) for r in runs[every]), cpu,
+                 len(times) if every else 0, statistics.median(times) * 1e3,
+                 max(times) * 1e3, series), flush=True)
+    print("\nLoad average after the runs: %s (other work on the host)"
+          % " ".join(open("/proc/loadavg").read().split()[:3]))
+
+
 def main():
+    if os.environ.get("BENCH_ONLY") == "metrics":
+        metrics_bench()
+        return
     print("# bcc-c vs Python bcc\n")
     print("Host: %s, %s, %d CPUs, kernel %s; libbcc 0.26 (Debian); %s\n"
           % (platform.node(), platform.machine(), os.cpu_count(), platform.release(),
@@ -207,6 +299,7 @@ def main():
     throughput("%d getppid() tracepoint events, paced at %d a second (Python bcc's own"
                " rate at 8 pages above)" % (COUNT, pace),
                lambda pages: syscall_runs(pages, 1, pace), page_counts=(8,))
+    metrics_bench()
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ int event_layout_parse(const char *const *descs, size_t n, struct event_layout *
  * invalid one's length is its maximal subpart (Unicode 3.9, as Python's
  * errors="replace" and browsers count): the bytes one U+FFFD replaces.
  * Overlongs, surrogates and code points above U+10FFFF are invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t avail, bool *valid)
+size_t utf8_seq(const unsigned char *p, size_t avail, bool *valid)
 {
 	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
 	size_t need;

@@ -180,11 +180,13 @@ void render_percpu(FILE *out, const struct td_type *t, const void *data, size_t 
 	fputc(']', out);
 }
 
-/* bcc's rule: the member called slot, else the second one. */
-static const struct td_field *slot_field(const struct td_type *kt)
+const struct td_field *render_hist_slot(const struct td_type *kt)
 {
 	const struct td_field *f = td_field(kt, "slot");
 	size_t seen = 0;
+
+	if (kt->kind != TD_STRUCT)
+		return NULL;
 
 	for (size_t i = 0; !f && i < kt->nfields; i++)
 		if (!kt->fields[i].padding && ++seen == 2)
@@ -236,13 +238,13 @@ static void section_label(FILE *out, const struct td_type *kt, const struct td_f
 
 bool render_hist_has_slot(const struct td_type *kt)
 {
-	return kt->kind == TD_STRUCT && slot_field(kt);
+	return render_hist_slot(kt) != NULL;
 }
 
 int render_hist_sections(FILE *out, const struct td_type *kt, const void *keys,
 			 const uint64_t *counts, size_t n, bool json, const char *table)
 {
-	const struct td_field *slot = render_hist_has_slot(kt) ? slot_field(kt) : NULL;
+	const struct td_field *slot = render_hist_slot(kt);
 	const unsigned char *k = keys;
 	bool *done;
 	uint64_t *vals;

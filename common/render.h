@@ -42,6 +42,10 @@ void render_percpu_json_cpus(FILE *out, const struct td_type *t, const void *dat
  * the slot. */
 bool render_hist_has_slot(const struct td_type *kt);
 
+/* The member of struct kt that holds the log2 slot: the one called slot,
+ * else the second one (bcc's rule), when it is an integer; else NULL. */
+const struct td_field *render_hist_slot(const struct td_type *kt);
+
 /* Histograms keyed by a struct, as bcc's print_log2_hist() prints them
  * with a section header: the key's "slot" member (else its second member,
  * bcc's rule) is the log2 slot, and every other member names a section,
@@ -69,5 +73,10 @@ bool render_stack_is_user_name(const char *name);
  * as is, each invalid sequence as U+FFFD, '"', '\\', control characters and
  * DEL escaped. */
 void json_string(FILE *out, const char *s, size_t n);
+
+/* The length of the UTF-8 sequence at p (avail > 0 bytes); *valid says
+ * whether it is one. An invalid sequence's length is the bytes one U+FFFD
+ * replaces (its maximal subpart). Defined in event_decode.c, as json_string(). */
+size_t utf8_seq(const unsigned char *p, size_t avail, bool *valid);
 
 #endif

@@ -29,3 +29,9 @@ int table__next_key(const struct tracer_table *tab, const void *key, void *next)
 		return ret_errno(bpf_get_first_key(tab->fd, next, tab->key_size));
 	return ret_errno(bpf_get_next_key(tab->fd, (void *)key, next));
 }
+
+int table__lookup_batch(const struct tracer_table *tab, uint32_t *token, uint32_t *out_token,
+			void *keys, void *leaves, uint32_t *count)
+{
+	return ret_errno(bpf_lookup_batch(tab->fd, token, out_token, keys, leaves, count));
+}

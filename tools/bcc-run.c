@@ -8,6 +8,8 @@
 #include "event_decode.h"
 #include "feature.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_serve.h"
 #include "perf_buf.h"
 #include "render.h"
 #include "ring_buf.h"
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_SPECS 64
@@ -43,6 +46,8 @@ static const char usage[] =
 	"       options: [-u|-U BINARY:SYMBOL:FN] [-k|-K FUNC:FN] [-t CATEGORY:EVENT:FN]\n"
 	"                [--usdt PATH|PID:[PROVIDER:]PROBE:FN]\n"
 	"                [-p PID] [-D NAME[=VALUE]] [-d SECONDS] [--json] [--watch] [--no-cache]\n"
+	"                [--metrics [ADDR:]PORT] [--metrics-textfile DIR [--interval SECONDS]]\n"
+	"                [--metrics-prefix PREFIX] [--metrics-max-series N]\n"
 	"       bcc-run --features\n"
 	"Compile a BPF text, attach it and print what it sends. Options may come\n"
 	"before or after FILE; \"--\" ends them. Once everything is attached, a line\n"
@@ -74,6 +79,20 @@ static const char usage[] =
 	"                       running when the new one does not compile, load or attach\n"
 	"  --features           what this host can do, with reasons, then exit\n"
 	"  --no-cache           compile even when the compile cache has the program\n"
+	"  --metrics [ADDR:]PORT\n"
+	"                       serve the tables as Prometheus metrics on\n"
+	"                       http://ADDR:PORT/metrics (ADDR: 127.0.0.1 unless given;\n"
+	"                       PORT 0 takes a free port, named in the ready line)\n"
+	"  --metrics-textfile DIR\n"
+	"                       write them to DIR/bcc_run_NAME.prom every --interval,\n"
+	"                       for node_exporter's textfile collector; the file is\n"
+	"                       removed at exit\n"
+	"  --interval SECONDS   how often --metrics-textfile writes (default 15)\n"
+	"  --metrics-prefix PREFIX\n"
+	"                       metric names are PREFIX<table> (default bcc_)\n"
+	"  --metrics-max-series N\n"
+	"                       at most N series a table (default 10000); the rest\n"
+	"                       are counted in bcc_run_series_dropped_total\n"
 	"  --version            print the versions (bcc-c, libbcc) and whether the cache is on\n"
 	"  -h                   print this help\n"
 	"Prints bpf_trace_printk() messages as TIME(s) COMM PID MESSAGE, each event of a\n"
@@ -83,7 +102,8 @@ static const char usage[] =
 	"  sudo bcc-run examples/hello_tracepoint.bpf.c\n"
 	"  sudo bcc-run examples/strlen_count.bpf.c -u c:strlen:count -d 5\n"
 	"  sudo bcc-run examples/open_events.bpf.c --json | jq .\n"
-	"  sudo bcc-run my.bpf.c --watch        # edit my.bpf.c in another window\n";
+	"  sudo bcc-run my.bpf.c --watch        # edit my.bpf.c in another window\n"
+	"  sudo bcc-run examples/syscall_latency.bpf.c --metrics 9435\n";
 
 enum probe_opt { OPT_UPROBE, OPT_URETPROBE, OPT_KPROBE, OPT_KRETPROBE, OPT_TRACEPOINT };
 
@@ -102,7 +122,16 @@ static struct env {
 	bool watch;
 	bool features;
 	int no_cache;
-} env;
+	const char *metrics_listen;   /* --metrics */
+	const char *metrics_dir;      /* --metrics-textfile */
+	const char *metrics_prefix;
+	long metrics_max_series;
+	long interval;
+} env = { .metrics_prefix = METRICS_DEFAULT_PREFIX,
+	  .metrics_max_series = METRICS_DEFAULT_MAX_SERIES, .interval = 15 };
+
+/* --metrics, --metrics-textfile: what is exported, kept across reloads. */
+static struct metrics *metrics;
 
 /* One BPF_PERF_OUTPUT/BPF_RINGBUF_OUTPUT table and how to decode it. */
 struct output {
@@ -113,6 +142,7 @@ struct output {
 	struct perf_buf *pb;
 	struct ring_buf *rb;
 	struct stacks *stacks; /* the session's */
+	struct metrics_events *ev; /* with --metrics: its counts */
 };
 
 /* What one compile of the text brings: its tracer, its outputs and the
@@ -127,6 +157,7 @@ struct session {
 	size_t nhists;
 	struct usdt *usdt;
 	struct stacks *stacks;
+	double compile_seconds;
 };
 
 static int add_define(const char *arg)
@@ -195,6 +226,24 @@ static int parse_opt(int opt, const char *arg, void *ctx)
 		return 0;
 	case 'S':
 		return add_usdt(arg);
+	case 'M':
+		env.metrics_listen = arg;
+		return 0;
+	case 'T':
+		env.metrics_dir = arg;
+		return 0;
+	case 'P':
+		env.metrics_prefix = arg;
+		if (metrics_valid_prefix(arg))
+			return 0;
+		log_error("invalid --metrics-prefix '%s': a metric name begins with a letter, "
+			  "'_' or ':' and goes on with letters, digits, '_' and ':'", arg);
+		return -EINVAL;
+	case 'N':
+		return tool_parse_long(arg, 1, 10000000, "--metrics-max-series",
+				       &env.metrics_max_series);
+	case 'I':
+		return tool_parse_long(arg, 1, 86400, "--interval", &env.interval);
 	default:
 		return -EINVAL;
 	}
@@ -293,21 +342,31 @@ static void print_event(struct output *o, const void *data, size_t size)
 
 static void on_perf_event(void *ctx, int cpu, const void *data, size_t size)
 {
+	struct output *o = ctx;
+
 	(void)cpu;
-	print_event(ctx, data, size);
+	if (o->ev)
+		o->ev->events++;
+	print_event(o, data, size);
 }
 
 static void on_perf_lost(void *ctx, int cpu, uint64_t lost)
 {
 	struct output *o = ctx;
 
+	if (o->ev)
+		o->ev->lost += lost;
 	log_info("lost %" PRIu64 " events of '%s' on CPU %d (the perf buffer was full)", lost,
 		 o->name, cpu);
 }
 
 static void on_ring_event(void *ctx, const void *data, size_t size)
 {
-	print_event(ctx, data, size);
+	struct output *o = ctx;
+
+	if (o->ev)
+		o->ev->events++;
+	print_event(o, data, size);
 }
 
 static void print_trace(const struct trace_fields *f, void *ctx)
@@ -366,6 +425,8 @@ static int open_output(struct session *s, const struct tracer_table *tab)
 			 "list this tool can decode (nested structs, or nothing submitted)",
 			 o->name);
 	s->noutputs++; /* from now on session_close() frees what opens below */
+	if (metrics && !(o->ev = metrics__events(metrics, o->name)))
+		return tracer__fail(s->t, -ENOMEM, "cannot open the outputs: out of memory");
 	if (tab->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 		return perf_buf__open(s->t, o->name, &(struct perf_buf_opts){
 			.page_cnt = PAGE_CNT, .sample = on_perf_event, .lost = on_perf_lost,
@@ -419,8 +480,17 @@ static void print_note(const char *msg, void *ctx);
 /* Compiles text (owned by s from now on), attaches it and opens its
  * outputs. On failure prints why and leaves s empty; a session already
  * running elsewhere is not touched. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int session_open(struct session *s, const char *path, char *text)
 {
+	double start = now_s();
 	int err;
 
 	memset(s, 0, sizeof(*s));
@@ -439,6 +509,7 @@ static int session_open(struct session *s, const char *path, char *text)
 			   .no_cache = env.no_cache });
 	if (text != s->text)
 		free(text);
+	s->compile_seconds = now_s() - start;
 	if (!err && find_hists(s))
 		err = tracer__fail(s->t, -ENOMEM, "cannot read '%s': out of memory", path);
 	if (!err) {
@@ -562,13 +633,62 @@ static bool watch_changed(int fd, const char *base)
 	return changed;
 }
 
+/* Where the metrics go: an HTTP endpoint, a textfile, or both. */
+struct export {
+	struct metrics_server *srv;
+	char textfile[PATH_MAX]; /* "" without --metrics-textfile */
+	double next_write;       /* CLOCK_MONOTONIC seconds */
+};
+
 /* What the event loop watches besides the session. */
 struct loop {
 	struct trace_pipe *tp;
 	unsigned long lost_reported;
 	int watch_fd;
 	const char *watch_base;
+	struct export *ex;
 };
+
+/* One scrape of the running session (s: main's, which a reload refills
+ * in place, so this always reads the program attached now). */
+static int metrics_body(FILE *out, void *ctx)
+{
+	struct session *s = ctx;
+
+	/* the rings emptied first, and again every so often (metrics_tick):
+	 * a scrape of a large table is no gap in the events */
+	session_drain(s);
+	return metrics__scrape(metrics, &(struct metrics_scrape){ .t = s->t,
+			       .is_hist = session_is_hist, .ctx = s,
+			       .compile_seconds = s->compile_seconds }, out);
+}
+
+/* --metrics-textfile: writes the file when its interval has passed. */
+static void export_textfile(struct export *ex, struct session *s)
+{
+	char *body = NULL;
+	size_t len = 0;
+	FILE *out;
+	int err;
+
+	if (!ex->textfile[0] || now_s() < ex->next_write)
+		return;
+	ex->next_write = now_s() + (double)env.interval;
+	out = open_memstream(&body, &len);
+	if (!out) {
+		log_error("cannot write '%s': out of memory", ex->textfile);
+		return;
+	}
+	err = metrics_body(out, s);
+	if (fclose(out) && !err)
+		err = -ENOMEM;
+	if (!err)
+		err = metrics_textfile_write(ex->textfile, body, len);
+	if (err)
+		log_error("cannot write the metrics to '%s': %s (the previous file stays)",
+			  ex->textfile, strerror(-err));
+	free(body);
+}
 
 /* Opens trace_pipe the first time a session's text prints to it. */
 static int loop_trace_pipe(struct loop *l, const struct session *s)
@@ -588,7 +708,7 @@ static int loop_trace_pipe(struct loop *l, const struct session *s)
  * must not wait), 0, or a negative errno after printing why. */
 static int loop_turn(struct loop *l, struct session *s, const char *path, int wait_ms)
 {
-	struct pollfd *pfds = calloc(s->noutputs + 2, sizeof(*pfds));
+	struct pollfd *pfds = calloc(s->noutputs + 3, sizeof(*pfds));
 	struct trace_fields f;
 	nfds_t n = 0;
 	int err = 0, lines = 0;
@@ -601,6 +721,8 @@ static int loop_turn(struct loop *l, struct session *s, const char *path, int wa
 		pfds[n++] = (struct pollfd){ .fd = trace_pipe__fd(l->tp), .events = POLLIN };
 	if (l->watch_fd >= 0)
 		pfds[n++] = (struct pollfd){ .fd = l->watch_fd, .events = POLLIN };
+	if (l->ex->srv)
+		pfds[n++] = (struct pollfd){ .fd = metrics_server__fd(l->ex->srv), .events = POLLIN };
 	for (size_t i = 0; i < s->noutputs; i++)
 		pfds[n++] = (struct pollfd){ .events = POLLIN, .fd = s->outputs[i].pb ?
 					     perf_buf__fd(s->outputs[i].pb) :
@@ -623,6 +745,11 @@ static int loop_turn(struct loop *l, struct session *s, const char *path, int wa
 		log_error("cannot read events: %s", strerror(-err));
 		return err;
 	}
+	/* after the events: a scrape reads the tables between two turns, and
+	 * the server only does what its sockets allow without waiting */
+	if (l->ex->srv)
+		metrics_server__run(l->ex->srv);
+	export_textfile(l->ex, s);
 	if (l->watch_fd >= 0 && watch_changed(l->watch_fd, l->watch_base)) {
 		poll(NULL, 0, 50); /* let the editor finish writing */
 		watch_changed(l->watch_fd, l->watch_base);
@@ -631,18 +758,25 @@ static int loop_turn(struct loop *l, struct session *s, const char *path, int wa
 	return lines == TRACE_BATCH;
 }
 
-static int run(struct session *s, const char *path, long duration)
+static int run(struct session *s, const char *path, long duration, struct export *ex)
 {
-	struct loop l = { .watch_fd = -1 };
+	struct loop l = { .watch_fd = -1, .ex = ex };
+	char where[PATH_MAX + 64] = "";
 	struct tool_deadline deadline;
 	int wait, busy = 0, err;
 
 	if (env.watch && (l.watch_fd = watch_open(path, &l.watch_base)) < 0)
 		return l.watch_fd;
 	err = loop_trace_pipe(&l, s);
+	export_textfile(ex, s); /* the file is there once ready is said */
+	if (ex->srv)
+		snprintf(where, sizeof(where), "; metrics on %s", metrics_server__url(ex->srv));
+	if (ex->textfile[0])
+		snprintf(where + strlen(where), sizeof(where) - strlen(where),
+			 "; metrics in %s every %ld s", ex->textfile, env.interval);
 	if (!err)
-		log_info("ready: %zu probe(s) attached from '%s'%s", tracer__num_links(s->t),
-			 path, env.watch ? "; watching it for changes" : "");
+		log_info("ready: %zu probe(s) attached from '%s'%s%s", tracer__num_links(s->t),
+			 path, env.watch ? "; watching it for changes" : "", where);
 	tool_deadline_start(&deadline, duration);
 	while (!err && (wait = tool_deadline_wait_ms(&deadline, TURN_MS)) >= 0) {
 		busy = loop_turn(&l, s, path, busy ? 0 : wait);
@@ -657,6 +791,83 @@ static int run(struct session *s, const char *path, long duration)
 	return err;
 }
 
+/* Why metrics cannot be served on env.metrics_listen, for errno err. */
+static const char *listen_why(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "expected [ADDR:]PORT: PORT from 0 to 65535 (0: any free port), ADDR an "
+		       "IPv4 address, an IPv6 address in brackets ([::1]) or localhost; "
+		       "127.0.0.1 when left out";
+	case -EADDRNOTAVAIL:
+		return "the address is not one of this host's (ip -br addr lists them); use "
+		       "127.0.0.1, 0.0.0.0 for every interface, or one of those";
+	case -EADDRINUSE:
+		return "another program listens on that port (ss -ltnp names it); choose "
+		       "another PORT";
+	case -EACCES:
+		return "ports below 1024 need root or CAP_NET_BIND_SERVICE; choose a port "
+		       "above 1023 (Prometheus exporters use 9100-9999)";
+	default:
+		return NULL;
+	}
+}
+
+static void metrics_tick(void *ctx)
+{
+	session_drain(ctx);
+}
+
+/* Opens the HTTP endpoint and checks the textfile's directory. Prints why
+ * not on failure. */
+static int export_open(struct export *ex, const char *path, struct session *s)
+{
+	int err;
+
+	if (!env.metrics_listen && !env.metrics_dir)
+		return 0;
+	metrics = metrics__new(&(struct metrics_opts){ .prefix = env.metrics_prefix,
+			       .source = path, .max_series = (size_t)env.metrics_max_series,
+			       .note = print_note, .tick = metrics_tick, .ctx = s });
+	if (!metrics) {
+		log_error("cannot export metrics: out of memory");
+		return -ENOMEM;
+	}
+	if (env.metrics_listen) {
+		err = metrics_server__open(env.metrics_listen, metrics_body, s, &ex->srv);
+		if (err) {
+			log_error("cannot serve metrics on '%s': %s", env.metrics_listen,
+				  listen_why(err) ? listen_why(err) : strerror(-err));
+			return err;
+		}
+	}
+	if (env.metrics_dir) {
+		err = metrics_textfile_path(env.metrics_dir, path, ex->textfile,
+					    sizeof(ex->textfile));
+		if (!err)
+			err = metrics_textfile_check(ex->textfile);
+		if (err) {
+			log_error("cannot write metrics to the directory '%s': %s; give "
+				  "--metrics-textfile a directory that exists and that this user "
+				  "can write (node_exporter's --collector.textfile.directory)",
+				  env.metrics_dir, strerror(-err));
+			ex->textfile[0] = '\0';
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void export_close(struct export *ex)
+{
+	metrics_server__free(ex->srv);
+	/* a stopped program's counts would look alive to node_exporter */
+	if (ex->textfile[0])
+		unlink(ex->textfile);
+	metrics__free(metrics);
+	metrics = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -664,9 +875,15 @@ int main(int argc, char **argv)
 		{ "watch", no_argument, NULL, 'W' },
 		{ "features", no_argument, NULL, 'F' },
 		{ "usdt", required_argument, NULL, 'S' },
+		{ "metrics", required_argument, NULL, 'M' },
+		{ "metrics-textfile", required_argument, NULL, 'T' },
+		{ "metrics-prefix", required_argument, NULL, 'P' },
+		{ "metrics-max-series", required_argument, NULL, 'N' },
+		{ "interval", required_argument, NULL, 'I' },
 		{ 0 },
 	};
 	struct session s = { 0 };
+	struct export ex = { 0 };
 	struct tool_opts opts;
 	enum tool_parse_result r;
 	const char *path;
@@ -694,12 +911,17 @@ int main(int argc, char **argv)
 		log_error("-f is not used by bcc-run: give the BPF text as its argument");
 		goto out;
 	}
-	err = session_start(&s, path);
+	/* before anything is attached: a bad address or directory leaves
+	 * nothing behind */
+	err = export_open(&ex, path, &s);
+	if (!err)
+		err = session_start(&s, path);
 	if (!err) {
-		err = run(&s, path, opts.duration);
+		err = run(&s, path, opts.duration, &ex);
 		print_tables(&s);
 	}
 	session_close(&s);
+	export_close(&ex);
 	err = err != 0;
 out:
 	for (size_t i = 0; i < env.ncflags; i++)

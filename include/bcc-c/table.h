@@ -9,6 +9,8 @@
 
 #include "tracer.h"
 
+#include <stdint.h>
+
 BCC_C_BEGIN_DECLS
 
 /* The leaf of key, copied into leaf. */
@@ -20,6 +22,15 @@ BCC_C_API int table__delete(const struct tracer_table *tab, const void *key);
 /* The key after key into next, or the first key when key is NULL: a loop
  * over a table runs until this returns -ENOENT. */
 BCC_C_API int table__next_key(const struct tracer_table *tab, const void *key, void *next);
+/* Up to *count entries in one call (BPF_MAP_LOOKUP_BATCH, kernel 5.6+):
+ * keys and leaves (a per-CPU table's as a lookup returns them) go to keys
+ * and leaves, *count becomes how many. token is where the walk is: NULL
+ * to start; else the out token of the call before. Returns 0 when more
+ * entries follow (*out_token says where), -ENOENT after the last ones,
+ * -EINVAL or -ENOTSUP when this kernel or table cannot (walk with
+ * table__next_key() instead), -ENOSPC when count is too small. */
+BCC_C_API int table__lookup_batch(const struct tracer_table *tab, uint32_t *token,
+				  uint32_t *out_token, void *keys, void *leaves, uint32_t *count);
 
 BCC_C_END_DECLS
 

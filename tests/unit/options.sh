@@ -47,6 +47,14 @@ for args in "-d 0 /nonexistent.bpf.c" "--no-cache /nonexistent.bpf.c" \
 done
 expect 1 "cannot read BPF text '-x.bpf.c'" -- "$bin/bcc-run" -d 0 -- -x.bpf.c
 expect 1 "cannot read BPF text '/': Is a directory" -- "$bin/bcc-run" -d 0 /
+# --metrics: bad values before anything is compiled
+expect 2 "invalid --metrics-prefix '1x'" -- "$bin/bcc-run" --metrics-prefix 1x /nonexistent.bpf.c
+expect 2 "invalid --interval '0'" -- "$bin/bcc-run" --interval 0 /nonexistent.bpf.c
+expect 2 "invalid --metrics-max-series 'x'" -- "$bin/bcc-run" --metrics-max-series x /nonexistent.bpf.c
+expect 1 "cannot serve metrics on '1.2.3.4.5:80': expected \[ADDR:\]PORT" -- \
+	"$bin/bcc-run" --metrics 1.2.3.4.5:80 /nonexistent.bpf.c
+expect 1 "cannot write metrics to the directory '/nonexistent': No such file" -- \
+	"$bin/bcc-run" --metrics-textfile /nonexistent /nonexistent.bpf.c
 expect 0 "^Usage: check_kfunc" -- "$bin/check_kfunc" -h
 expect 2 "^Usage: check_kfunc" -- "$bin/check_kfunc" -x
 expect 0 "^Usage: target-sample" -- "$bin/target-sample" -h

@@ -1,0 +1,628 @@
+#include "metrics.h"
+
+#include "cpus.h"
+#include "event_decode.h"
+#include "render.h"
+#include "table.h"
+
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A log2 slot's upper bound 2^k - 1 fits a u64 up to k = 64; values in
+ * slots beyond count in +Inf only. */
+#define MAX_LE_SLOT 64
+
+static bool is_percpu(int type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+static const char *kind_name(int type, bool hist)
+{
+	if (hist)
+		return "BPF_HISTOGRAM";
+	switch (type) {
+	case BPF_MAP_TYPE_HASH: return "BPF_HASH";
+	case BPF_MAP_TYPE_ARRAY: return "BPF_ARRAY";
+	case BPF_MAP_TYPE_LRU_HASH: return "BPF_TABLE(\"lru_hash\")";
+	case BPF_MAP_TYPE_PERCPU_HASH: return "BPF_PERCPU_HASH";
+	case BPF_MAP_TYPE_PERCPU_ARRAY: return "BPF_PERCPU_ARRAY";
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH: return "BPF_TABLE(\"lru_percpu_hash\")";
+	default: return "table";
+	}
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+bool metrics_valid_prefix(const char *name)
+{
+	for (const char *p = name; *p; p++) {
+		bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+			     *p == ':';
+
+		if (!alpha && (p == name || *p < '0' || *p > '9'))
+			return false;
+	}
+	return true;
+}
+
+void metrics_label_value(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strnlen(s, n);
+
+	for (size_t i = 0; i < len;) {
+		bool valid;
+		size_t seq = utf8_seq(p + i, len - i, &valid);
+
+		if (!valid)
+			fputs("\xef\xbf\xbd", out); /* U+FFFD: the format is UTF-8 */
+		else if (p[i] == '\\' || p[i] == '"')
+			fprintf(out, "\\%c", p[i]);
+		else if (p[i] == '\n')
+			fputs("\\n", out);
+		else
+			fwrite(p + i, 1, seq, out);
+		i += seq;
+	}
+}
+
+/* HELP text: the format escapes '\\' and newline there. */
+static void help_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", out);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* A label name from a member's: names starting "__" are Prometheus' own,
+ * "le" is the histogram's. */
+static void label_name(FILE *out, const char *name, bool hist)
+{
+	if (!strncmp(name, "__", 2))
+		fputs("key", out); /* key__name */
+	else if (hist && !strcmp(name, "le"))
+		fputs("key_", out);
+	fputs(name, out);
+}
+
+/* The value of member f of the key at base as a label value. */
+static void label_of(FILE *out, const struct td_field *f, const unsigned char *base)
+{
+	const struct td_type *t = f->type;
+	const unsigned char *p = base + f->offset;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (t->kind == TD_CHARS) {
+		metrics_label_value(out, (const char *)p, t->count);
+		return;
+	}
+	if (td_is_integer(t) && t->size <= 8) {
+		fprintf(out, t->kind == TD_INT ? "%lld" : "%llu", td_uint(t, p));
+		return;
+	}
+	/* 16-byte integers, arrays, nested structs: as bcc-run prints them */
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return;
+	if (t->size == 16 && td_is_integer(t) && render_is_ipv6_name(f->name))
+		render_ipv6(mem, p, false);
+	else
+		render_value(mem, t, p, false);
+	if (!fclose(mem))
+		metrics_label_value(out, text, len);
+	free(text);
+}
+
+/* {label="value",...} for the key at key, leaving out skip (a slot);
+ * extra, when not NULL, is written as the last label (le="..."). */
+static void labels(FILE *out, const struct td_type *kt, const unsigned char *key,
+		   const struct td_field *skip, bool hist, const char *extra)
+{
+	bool first = true;
+
+	if (kt->kind != TD_STRUCT && !hist) {
+		fputs("{key=\"", out);
+		label_of(out, &(struct td_field){ .name = "key", .type = (struct td_type *)kt },
+			 key);
+		fputc('"', out);
+		first = false;
+	}
+	for (size_t i = 0; kt->kind == TD_STRUCT && i < kt->nfields; i++) {
+		const struct td_field *f = &kt->fields[i];
+
+		if (f->padding || f == skip)
+			continue;
+		fputs(first ? "{" : ",", out);
+		label_name(out, f->name, hist);
+		fputs("=\"", out);
+		label_of(out, f, key);
+		fputc('"', out);
+		first = false;
+	}
+	if (extra) {
+		fputs(first ? "{" : ",", out);
+		fputs(extra, out);
+		first = false;
+	}
+	if (!first)
+		fputc('}', out);
+}
+
+/* An entry's value, the sum of its CPUs' for a per-CPU table. */
+static unsigned long long leaf_value(const struct metrics_table *t, size_t i)
+{
+	const unsigned char *leaf = (const unsigned char *)t->leaves + i * t->ncpus * t->stride;
+	unsigned long long sum = 0;
+
+	for (size_t c = 0; c < t->ncpus; c++)
+		sum += td_uint(t->lt, leaf + c * t->stride);
+	return sum;
+}
+
+static void header(FILE *out, const struct metrics_opts *o, const struct metrics_table *t,
+		   const char *name, const char *type, const char *what)
+{
+	fprintf(out, "# HELP %s %s '%s' of ", name, kind_name(t->type, t->hist), t->name);
+	help_text(out, o->source ? o->source : "the BPF text");
+	fprintf(out, ", %s\n# TYPE %s %s\n", what, name, type);
+}
+
+static size_t max_series(const struct metrics_opts *o)
+{
+	return o->max_series ? o->max_series : METRICS_DEFAULT_MAX_SERIES;
+}
+
+static int write_entries(FILE *out, const struct metrics_opts *o, const struct metrics_table *t)
+{
+	bool counter = ends_with(t->name, "_total") || ends_with(t->name, "_count");
+	size_t n = t->n < max_series(o) ? t->n : max_series(o);
+	char *name;
+
+	if (asprintf(&name, "%s%s%s", o->prefix ? o->prefix : METRICS_DEFAULT_PREFIX, t->name,
+		     counter && !ends_with(t->name, "_total") ? "_total" : "") < 0)
+		return -ENOMEM;
+	header(out, o, t, name, counter ? "counter" : "gauge",
+	       is_percpu(t->type) ? "each entry's value summed over the CPUs" :
+				    "each entry's value");
+	for (size_t i = 0; i < n; i++) {
+		unsigned long long v = leaf_value(t, i);
+
+		if (o->tick && i && !(i % METRICS_TICK))
+			o->tick(o->ctx);
+		fputs(name, out);
+		labels(out, t->kt, (const unsigned char *)t->keys + i * t->kt->size, NULL, false,
+		       NULL);
+		fprintf(out, t->lt->kind == TD_INT ? " %lld\n" : " %llu\n", v);
+	}
+	free(name);
+	return (int)(t->n - n);
+}
+
+/* A histogram's entries: a slot and a count each, grouped by the key with
+ * its slot (and padding) zeroed, so one label set's entries are adjacent. */
+struct hist_entry {
+	const unsigned char *key;
+	unsigned char *norm;
+	size_t size;
+	unsigned long long slot, count;
+};
+
+static int cmp_norm(const void *a, const void *b)
+{
+	const struct hist_entry *x = a, *y = b;
+
+	return memcmp(x->norm, y->norm, x->size);
+}
+
+static void write_hist_group(FILE *out, const char *name, const struct metrics_table *t,
+			     const struct td_field *slot, const struct hist_entry *e, size_t n,
+			     unsigned long long top)
+{
+	unsigned long long cum = 0, total = 0, per[MAX_LE_SLOT + 1] = { 0 };
+	char le[40];
+
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].slot <= MAX_LE_SLOT)
+			per[e[i].slot] += e[i].count;
+		total += e[i].count;
+	}
+	for (unsigned long long s = 0; s <= top; s++) {
+		cum += per[s];
+		snprintf(le, sizeof(le), "le=\"%llu\"", s == 64 ? ~0ULL : (1ULL << s) - 1);
+		fprintf(out, "%s_bucket", name);
+		labels(out, t->kt, e->key, slot, true, le);
+		fprintf(out, " %llu\n", cum);
+	}
+	fprintf(out, "%s_bucket", name);
+	labels(out, t->kt, e->key, slot, true, "le=\"+Inf\"");
+	fprintf(out, " %llu\n%s_sum", total, name);
+	labels(out, t->kt, e->key, slot, true, NULL);
+	fprintf(out, " 0\n%s_count", name);
+	labels(out, t->kt, e->key, slot, true, NULL);
+	fprintf(out, " %llu\n", total);
+}
+
+static int write_hist(FILE *out, const struct metrics_opts *o, const struct metrics_table *t,
+		      const struct td_field *slot)
+{
+	struct hist_entry *e = calloc(t->n ? t->n : 1, sizeof(*e));
+	unsigned char *norm = calloc(t->n ? t->n : 1, t->kt->size);
+	unsigned long long top = 0;
+	size_t groups = 0, dropped = 0;
+	char *name = NULL;
+	int err = -ENOMEM;
+
+	if (!e || !norm || asprintf(&name, "%s%s", o->prefix ? o->prefix : METRICS_DEFAULT_PREFIX,
+				    t->name) < 0)
+		goto out;
+	for (size_t i = 0; i < t->n; i++) {
+		const unsigned char *key = (const unsigned char *)t->keys + i * t->kt->size;
+
+		e[i] = (struct hist_entry){ .key = key, .norm = norm + i * t->kt->size,
+					    .size = t->kt->size, .count = leaf_value(t, i) };
+		if (!slot) {
+			e[i].slot = td_uint(t->kt, key);
+			continue; /* no labels: norm stays zero, one group */
+		}
+		e[i].slot = td_uint(slot->type, key + slot->offset);
+		for (size_t f = 0; f < t->kt->nfields; f++) {
+			const struct td_field *fd = &t->kt->fields[f];
+
+			if (fd != slot && !fd->padding)
+				memcpy(e[i].norm + fd->offset, key + fd->offset, fd->type->size);
+		}
+	}
+	/* the same buckets for every label set, so that sum by (le) adds up */
+	for (size_t i = 0; i < t->n; i++)
+		if (e[i].slot <= MAX_LE_SLOT && e[i].slot > top)
+			top = e[i].slot;
+	qsort(e, t->n, sizeof(*e), cmp_norm);
+	header(out, o, t, name, "histogram",
+	       "log2 buckets; _sum is unknown (0): log2 slots do not keep it");
+	for (size_t i = 0, j; i < t->n; i = j) {
+		for (j = i + 1; j < t->n && !cmp_norm(&e[i], &e[j]); j++)
+			;
+		if (groups++ < max_series(o))
+			write_hist_group(out, name, t, slot, &e[i], j - i, top);
+		else
+			dropped++;
+		if (o->tick && !(groups % (METRICS_TICK / 16)))
+			o->tick(o->ctx);
+	}
+	if (!t->n) /* an empty histogram still has its +Inf bucket and count */
+		fprintf(out, "%s_bucket{le=\"+Inf\"} 0\n%s_sum 0\n%s_count 0\n", name, name, name);
+	err = (int)dropped;
+out:
+	free(name);
+	free(norm);
+	free(e);
+	return err;
+}
+
+int metrics_write_table(FILE *out, const struct metrics_opts *o, const struct metrics_table *t)
+{
+	const struct td_field *slot = NULL;
+
+	if (!t->kt || !t->lt || !td_is_integer(t->lt) || t->lt->size > 8)
+		return -ENOTSUP;
+	if (t->hist && td_is_integer(t->kt) && t->kt->size <= 8)
+		return write_hist(out, o, t, NULL);
+	if (t->hist && (slot = render_hist_slot(t->kt)))
+		return write_hist(out, o, t, slot);
+	return write_entries(out, o, t);
+}
+
+/* Per table, across reloads: event counts and series dropped. */
+struct table_state {
+	struct table_state *next;
+	struct metrics_events ev;
+	bool output;
+	uint64_t dropped;
+	bool told_dropped, told_unexported;
+	char name[];
+};
+
+struct metrics {
+	struct metrics_opts o;
+	char *prefix, *source;
+	struct table_state *tables; /* in the order first seen */
+};
+
+struct metrics *metrics__new(const struct metrics_opts *o)
+{
+	struct metrics *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->o = *o;
+	m->prefix = strdup(o->prefix ? o->prefix : METRICS_DEFAULT_PREFIX);
+	m->source = strdup(o->source ? o->source : "the BPF text");
+	if (!m->prefix || !m->source) {
+		metrics__free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	m->o.prefix = m->prefix;
+	m->o.source = m->source;
+	return m;
+}
+
+void metrics__free(struct metrics *m)
+{
+	if (!m)
+		return;
+	while (m->tables) {
+		struct table_state *next = m->tables->next;
+
+		free(m->tables);
+		m->tables = next;
+	}
+	free(m->prefix);
+	free(m->source);
+	free(m);
+}
+
+static struct table_state *state(struct metrics *m, const char *name)
+{
+	struct table_state **p = &m->tables;
+
+	for (; *p; p = &(*p)->next)
+		if (!strcmp((*p)->name, name))
+			return *p;
+	*p = calloc(1, sizeof(**p) + strlen(name) + 1);
+	if (*p)
+		strcpy((*p)->name, name);
+	return *p;
+}
+
+struct metrics_events *metrics__events(struct metrics *m, const char *table)
+{
+	struct table_state *st = state(m, table);
+
+	if (!st)
+		return NULL;
+	st->output = true;
+	return &st->ev;
+}
+
+__attribute__((format(printf, 2, 3))) static void note(const struct metrics *m,
+						       const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (!m->o.note)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) >= 0) {
+		m->o.note(msg, m->o.ctx);
+		free(msg);
+	}
+	va_end(ap);
+}
+
+/* The entries of tab, read now: keys, and leaves of ncpus * stride. */
+struct read {
+	unsigned char *keys, *leaves;
+	size_t n, cap;
+};
+
+/* Entries one batch call reads at most (a hash bucket holds far fewer). */
+#define BATCH 4096
+
+static int grow(struct read *r, size_t need, size_t key_size, size_t leaf_bytes)
+{
+	size_t cap = r->cap ? r->cap : 64;
+	unsigned char *keys, *leaves;
+
+	if (need <= r->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	keys = realloc(r->keys, cap * key_size);
+	if (keys)
+		r->keys = keys;
+	leaves = keys ? realloc(r->leaves, cap * leaf_bytes) : NULL;
+	if (leaves)
+		r->leaves = leaves;
+	if (!keys || !leaves)
+		return -ENOMEM;
+	r->cap = cap;
+	return 0;
+}
+
+/* In a few syscalls: a scrape of 10,000 entries one by one takes two
+ * syscalls each, tens of milliseconds the event loop waits. */
+static int read_batches(const struct tracer_table *tab, size_t leaf_bytes, struct read *r,
+			const struct metrics_opts *o)
+{
+	uint32_t token, next, *in = NULL;
+	int err;
+
+	do {
+		uint32_t count = BATCH;
+
+		err = grow(r, r->n + BATCH, tab->key_size, leaf_bytes);
+		if (!err)
+			err = table__lookup_batch(tab, in, &next, r->keys + r->n * tab->key_size,
+						  r->leaves + r->n * leaf_bytes, &count);
+		if (err && err != -ENOENT)
+			return err;
+		r->n += count;
+		token = next;
+		in = &token;
+		if (!err && o->tick)
+			o->tick(o->ctx);
+	} while (!err);
+	return 0;
+}
+
+/* One entry at a time, where batches are not to be had. */
+static int read_walk(const struct tracer_table *tab, size_t leaf_bytes, struct read *r)
+{
+	unsigned char *key = malloc(tab->key_size);
+	int err;
+
+	if (!key)
+		return -ENOMEM;
+	for (err = table__next_key(tab, NULL, key); !err;
+	     err = table__next_key(tab, r->keys + (r->n - 1) * tab->key_size, key)) {
+		if (grow(r, r->n + 1, tab->key_size, leaf_bytes)) {
+			free(key);
+			return -ENOMEM;
+		}
+		memcpy(r->keys + r->n * tab->key_size, key, tab->key_size);
+		/* an entry deleted since next_key is not there: it is skipped,
+		 * and the walk goes on from the one before */
+		if (!table__lookup(tab, key, r->leaves + r->n * leaf_bytes))
+			r->n++;
+		else if (!r->n)
+			break;
+	}
+	free(key);
+	return 0;
+}
+
+static int read_table(const struct tracer_table *tab, size_t leaf_bytes, struct read *r,
+		      const struct metrics_opts *o)
+{
+	int err = read_batches(tab, leaf_bytes, r, o);
+
+	if (err == -ENOMEM || !err)
+		return err;
+	r->n = 0;
+	return read_walk(tab, leaf_bytes, r);
+}
+
+static bool exported_type(int type)
+{
+	return type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_HASH || is_percpu(type);
+}
+
+static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
+			const struct tracer_table *tab, int ncpus, FILE *out)
+{
+	bool hist = s->is_hist && s->is_hist(tab->name, s->ctx);
+	struct metrics_table mt = { .name = tab->name, .type = tab->type, .hist = hist, .ncpus = 1,
+				    .stride = tab->leaf_size };
+	struct td_type *kt = NULL, *lt = NULL;
+	struct table_state *st;
+	struct read r = { 0 };
+	int ret;
+
+	if (!exported_type(tab->type) && !hist)
+		return 0;
+	st = state(m, tab->name);
+	if (!st)
+		return -ENOMEM;
+	if (is_percpu(tab->type)) {
+		mt.ncpus = ncpus > 0 ? (size_t)ncpus : 1;
+		mt.stride = (tab->leaf_size + 7) / 8 * 8;
+	}
+	if (!td_parse(tracer__key_desc(s->t, tab->name), &kt) && kt->size == tab->key_size)
+		mt.kt = kt;
+	if (!td_parse(tracer__leaf_desc(s->t, tab->name), &lt) && lt->size == tab->leaf_size)
+		mt.lt = lt;
+	ret = read_table(tab, mt.stride * mt.ncpus, &r, &m->o);
+	mt.keys = r.keys;
+	mt.leaves = r.leaves;
+	mt.n = r.n;
+	if (!ret && (ncpus <= 0 && is_percpu(tab->type)))
+		ret = -ENOTSUP;
+	if (!ret)
+		ret = metrics_write_table(out, &m->o, &mt);
+	if (ret == -ENOTSUP && !st->told_unexported) {
+		note(m, "table '%s' is not exported as metrics: its values are not integers, or "
+			"its key or value type was not described by libbcc", tab->name);
+		st->told_unexported = true;
+	}
+	if (ret > 0) {
+		st->dropped += (uint64_t)ret;
+		if (!st->told_dropped)
+			note(m, "table '%s' has more entries than --metrics-max-series %zu: the "
+				"others are dropped from the metrics (bcc_run_series_dropped_total"
+				" counts them); raise the limit, or key the table by fewer values",
+			     tab->name, m->o.max_series ? m->o.max_series :
+							  (size_t)METRICS_DEFAULT_MAX_SERIES);
+		st->told_dropped = true;
+	}
+	free(r.keys);
+	free(r.leaves);
+	td_free(kt);
+	td_free(lt);
+	return ret == -ENOMEM ? ret : 0;
+}
+
+static void gauge(FILE *out, const char *name, const char *help, const char *fmt, double v)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n%s ", name, help, name, name);
+	fprintf(out, fmt, v);
+	fputc('\n', out);
+}
+
+/* A counter family labelled by table: dropped, or the outputs' counts. */
+static void per_table(FILE *out, const struct metrics *m, const char *name, const char *help,
+		      bool outputs, bool lost)
+{
+	bool any = false;
+
+	for (const struct table_state *st = m->tables; st; st = st->next) {
+		if (st->output != outputs)
+			continue;
+		if (!any)
+			fprintf(out, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+		any = true;
+		fprintf(out, "%s{table=\"", name);
+		metrics_label_value(out, st->name, strlen(st->name));
+		fprintf(out, "\"} %llu\n", (unsigned long long)(!outputs ? st->dropped :
+							     lost ? st->ev.lost : st->ev.events));
+	}
+}
+
+int metrics__scrape(struct metrics *m, const struct metrics_scrape *s, FILE *out)
+{
+	int ncpus = cpus_read("possible", NULL);
+	int err = 0;
+
+	gauge(out, "bcc_run_up", "1 while bcc-run has its BPF program attached", "%.0f", 1);
+	gauge(out, "bcc_run_programs_attached", "Probes the running BPF program has attached",
+	      "%.0f", (double)tracer__num_links(s->t));
+	gauge(out, "bcc_run_compile_seconds",
+	      "Seconds the running BPF program took to compile (or to load from the compile "
+	      "cache)", "%.6f", s->compile_seconds);
+	gauge(out, "bcc_run_cache_hit", "1 when the running BPF program came from the compile "
+	      "cache", "%.0f", tracer__from_cache(s->t) ? 1 : 0);
+	for (size_t i = 0; i < tracer__num_tables(s->t) && !err; i++) {
+		struct tracer_table tab;
+
+		if (!tracer__table_at(s->t, i, &tab))
+			err = scrape_table(m, s, &tab, ncpus, out);
+		if (m->o.tick)
+			m->o.tick(m->o.ctx);
+	}
+	per_table(out, m, "bcc_run_events_total", "Events the BPF program sent to a "
+		  "BPF_PERF_OUTPUT or BPF_RINGBUF_OUTPUT table that bcc-run read", true, false);
+	per_table(out, m, "bcc_run_events_lost_total", "Events of a BPF_PERF_OUTPUT table the "
+		  "kernel dropped because its buffer was full", true, true);
+	per_table(out, m, "bcc_run_series_dropped_total", "Series of a table left out of the "
+		  "metrics, over all scrapes, by --metrics-max-series", false, false);
+	return err;
+}

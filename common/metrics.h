@@ -1,0 +1,110 @@
+/* What a BPF program counts, as Prometheus metrics: the text exposition
+ * format 0.0.4, written from a table's entries and the types libbcc
+ * described for its key and value (type_desc.h), the same whether the
+ * program came from clang or from the compile cache.
+ *
+ * - BPF_HASH, BPF_ARRAY and their LRU and per-CPU kinds with integer
+ *   values: one series per entry (per-CPU values summed), named
+ *   PREFIX<table>. A scalar key is the label "key"; a struct key gives one
+ *   label per member, named by the member; char[] members are string
+ *   labels. A gauge, unless the table's name ends in _total or _count:
+ *   then a counter, whose name ends in _total as the format asks.
+ * - BPF_HISTOGRAM tables (log2 slots): a histogram with cumulative
+ *   _bucket{le="2^k-1"} series, le="+Inf" equal to _count, and _sum 0
+ *   (log2 slots lose the sum). A struct key with a slot member (bcc's
+ *   rule: "slot", else the second member) gives a labelled histogram
+ *   family, one label per other member.
+ * - Per table at most max_series series (a histogram's series being one
+ *   label set); the rest are dropped, counted, and named once on the
+ *   note function.
+ * The write functions are pure: bytes in, text out, no kernel. */
+#ifndef BCC_C_METRICS_H
+#define BCC_C_METRICS_H
+
+#include "tracer.h"
+#include "type_desc.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define METRICS_DEFAULT_PREFIX "bcc_"
+#define METRICS_DEFAULT_MAX_SERIES 10000
+
+/* One table's entries as read at one scrape. */
+struct metrics_table {
+	const char *name;
+	int type;                 /* enum bpf_map_type */
+	bool hist;                /* declared with BPF_HISTOGRAM */
+	const struct td_type *kt; /* key and value types */
+	const struct td_type *lt;
+	size_t ncpus;             /* values an entry holds: the possible CPUs
+				     for a per-CPU table, else 1 */
+	size_t stride;            /* bytes between two CPUs' values */
+	const void *keys;         /* n keys of kt->size bytes */
+	const void *leaves;       /* n values of ncpus * stride bytes */
+	size_t n;
+};
+
+struct metrics_opts {
+	const char *prefix;  /* before each table's name; NULL: "bcc_" */
+	const char *source;  /* the BPF text's path, named in HELP */
+	size_t max_series;   /* per table; 0: METRICS_DEFAULT_MAX_SERIES */
+	/* what is not exported, and why: one sentence naming the table,
+	 * once per table and cause */
+	void (*note)(const char *msg, void *ctx);
+	/* called every METRICS_TICK series and between reads of a table,
+	 * so that a caller can serve its events during a long scrape */
+	void (*tick)(void *ctx);
+	void *ctx;
+};
+
+#define METRICS_TICK 1024
+
+/* Writes table t's metric family to out. Returns the number of series
+ * dropped for max_series, -ENOTSUP when the table cannot be exposed (its
+ * values are not integers, its key is not described), or -ENOMEM. */
+int metrics_write_table(FILE *out, const struct metrics_opts *o, const struct metrics_table *t);
+
+/* Writes s as a label value: '\\', '"' and newline escaped, invalid
+ * UTF-8 as U+FFFD, ending at the first NUL or after n bytes. */
+void metrics_label_value(FILE *out, const char *s, size_t n);
+
+/* Whether name may be a metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*). */
+bool metrics_valid_prefix(const char *name);
+
+/* What bcc-run exports beside the tables, kept across --watch reloads. */
+struct metrics;
+
+/* Counts of one BPF_PERF_OUTPUT or BPF_RINGBUF_OUTPUT table; the event
+ * callbacks add to them. */
+struct metrics_events {
+	uint64_t events;
+	uint64_t lost;
+};
+
+/* NULL with errno set on allocation failure. Copies what o points to. */
+struct metrics *metrics__new(const struct metrics_opts *o);
+void metrics__free(struct metrics *m);
+
+/* The counters of output table name, created at 0 the first time and
+ * kept (at the same address) until metrics__free(); NULL on ENOMEM. */
+struct metrics_events *metrics__events(struct metrics *m, const char *table);
+
+/* What one scrape reads. */
+struct metrics_scrape {
+	struct tracer *t; /* the running program */
+	/* whether the text declared table name with BPF_HISTOGRAM */
+	bool (*is_hist)(const char *name, void *ctx);
+	void *ctx;
+	double compile_seconds; /* its compile, or its load from the cache */
+};
+
+/* Writes the process metrics (bcc_run_up, bcc_run_programs_attached,
+ * bcc_run_compile_seconds, bcc_run_cache_hit, bcc_run_events_total,
+ * bcc_run_events_lost_total, bcc_run_series_dropped_total) and every
+ * table of s->t, read from the kernel now, to out. Returns 0 or -ENOMEM. */
+int metrics__scrape(struct metrics *m, const struct metrics_scrape *s, FILE *out);
+
+#endif

@@ -1,0 +1,296 @@
+#include "metrics_serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* A client is cut off after this many seconds without progress: one that
+ * never finishes its request holds a connection that long at most. */
+#define IDLE_SECONDS 5
+/* A request's headers must fit here (Prometheus sends ~300 bytes). */
+#define REQUEST_BYTES (16 * 1024)
+/* Connections at once: scrapers are few. No limit per address: clients
+ * stalled on 127.0.0.1 would lock out a Prometheus scraping from there. */
+#define MAX_CONNECTIONS 16
+
+struct metrics_server {
+	struct MHD_Daemon *d;
+	int listen_fd; /* ours until MHD_start_daemon() takes it */
+	metrics_body_fn body;
+	void *ctx;
+	char url[96];
+};
+
+/* Splits "[ADDR:]PORT", "[V6]:PORT" into host (NULL: 127.0.0.1) and port. */
+static int parse_listen(const char *listen, char *host, size_t hlen, char *port, size_t plen)
+{
+	const char *colon = strrchr(listen, ':');
+	const char *p = colon ? colon + 1 : listen;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (!*p || *end || errno || v < 0 || v > 65535)
+		return -EINVAL;
+	snprintf(port, plen, "%ld", v);
+	if (!colon) {
+		snprintf(host, hlen, "127.0.0.1");
+		return 0;
+	}
+	if (listen[0] == '[') {
+		if (colon < listen + 2 || colon[-1] != ']')
+			return -EINVAL;
+		snprintf(host, hlen, "%.*s", (int)(colon - listen - 2), listen + 1);
+	} else {
+		snprintf(host, hlen, "%.*s", (int)(colon - listen), listen);
+		if (strchr(host, ':'))
+			return -EINVAL; /* an IPv6 address goes in brackets */
+	}
+	if (!host[0])
+		return -EINVAL;
+	if (!strcmp(host, "localhost"))
+		snprintf(host, hlen, "127.0.0.1");
+	return 0;
+}
+
+static int bind_listen(const char *spec, int *fd, char *url, size_t ulen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	char host[INET6_ADDRSTRLEN + 2], port[8], shown[INET6_ADDRSTRLEN];
+	struct addrinfo *ai;
+	int one = 1, err;
+
+	err = parse_listen(spec, host, sizeof(host), port, sizeof(port));
+	if (err)
+		return err;
+	if (getaddrinfo(host, port, &hints, &ai))
+		return -EINVAL; /* not a numeric address */
+	*fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (*fd < 0 || setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(*fd, ai->ai_addr, ai->ai_addrlen) || listen(*fd, 16) ||
+	    getsockname(*fd, (struct sockaddr *)&ss, &sslen)) {
+		err = -errno;
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		freeaddrinfo(ai);
+		return err;
+	}
+	freeaddrinfo(ai);
+	if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &a->sin6_addr, shown, sizeof(shown));
+		snprintf(url, ulen, "http://[%s]:%u/metrics", shown, ntohs(a->sin6_port));
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &a->sin_addr, shown, sizeof(shown));
+		snprintf(url, ulen, "http://%s:%u/metrics", shown, ntohs(a->sin_port));
+	}
+	return 0;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+								 MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct metrics_server *s = cls;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char *body = NULL;
+	size_t len = 0;
+	FILE *out;
+	int err;
+
+	(void)version;
+	(void)upload;
+	(void)con_cls;
+	*upload_size = 0; /* a body, if any, is not read: it is discarded */
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET /metrics is served\n");
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, "not found: bcc-run serves GET /metrics\n");
+	out = open_memstream(&body, &len);
+	if (!out)
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+	err = s->body(out, s->ctx);
+	if (fclose(out) || err) {
+		free(body);
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read the tables\n");
+	}
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; version=0.0.4");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+int metrics_server__open(const char *listen, metrics_body_fn body, void *ctx,
+			 struct metrics_server **out)
+{
+	struct metrics_server *s = calloc(1, sizeof(*s));
+	int err;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->body = body;
+	s->ctx = ctx;
+	err = bind_listen(listen, &s->listen_fd, s->url, sizeof(s->url));
+	if (err) {
+		free(s);
+		return err;
+	}
+	/* no thread of MHD's own: its epoll fd joins the caller's poll loop */
+	s->d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_SECONDS,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_BYTES,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+				MHD_OPTION_END);
+	if (!s->d) {
+		err = errno ? -errno : -EIO;
+		close(s->listen_fd);
+		free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+int metrics_server__fd(const struct metrics_server *s)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_EPOLL_FD);
+
+	return info ? info->epoll_fd : -1;
+}
+
+void metrics_server__run(struct metrics_server *s)
+{
+	MHD_run(s->d);
+}
+
+const char *metrics_server__url(const struct metrics_server *s)
+{
+	return s->url;
+}
+
+void metrics_server__free(struct metrics_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d); /* closes the listening socket it was given */
+	free(s);
+}
+
+int metrics_textfile_path(const char *dir, const char *text_path, char *out, size_t len)
+{
+	const char *base = strrchr(text_path, '/');
+	size_t n, at;
+	int w;
+
+	base = base ? base + 1 : text_path;
+	n = strlen(base);
+	if (n > 6 && !strcmp(base + n - 6, ".bpf.c"))
+		n -= 6;
+	else if (n > 2 && !strcmp(base + n - 2, ".c"))
+		n -= 2;
+	w = snprintf(out, len, "%s/bcc_run_", dir);
+	if (w < 0 || (size_t)w + n + sizeof(".prom") > len)
+		return -ENAMETOOLONG;
+	at = (size_t)w;
+	for (size_t i = 0; i < n; i++) {
+		char c = base[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_';
+
+		out[at++] = ok ? c : '_';
+	}
+	strcpy(out + at, ".prom");
+	return 0;
+}
+
+/* path's temporary: a name node_exporter does not read (not *.prom). */
+static int temp_path(const char *path, char *out, size_t len)
+{
+	int w = snprintf(out, len, "%s.%d.tmp", path, (int)getpid());
+
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
+int metrics_textfile_check(const char *path)
+{
+	char tmp[PATH_MAX];
+	int err = temp_path(path, tmp, sizeof(tmp)), fd;
+
+	if (err)
+		return err;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
+int metrics_textfile_write(const char *path, const char *body, size_t len)
+{
+	char tmp[PATH_MAX];
+	int err = temp_path(path, tmp, sizeof(tmp)), fd;
+	size_t done = 0;
+
+	if (err)
+		return err;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	while (!err && done < len) {
+		ssize_t w = write(fd, body + done, len - done);
+
+		if (w < 0 && errno != EINTR)
+			err = -errno;
+		else if (w > 0)
+			done += (size_t)w;
+	}
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}

@@ -1,0 +1,57 @@
+# Shared by the metrics live tests, after lib.sh: free loopback ports,
+# Prometheus' query API, and a wait on a query's value.
+
+# free_port: a TCP port nobody listens on now (the kernel picks it).
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# http_get URL: the body, or nothing and status 1.
+http_get() {
+	/usr/bin/python3 - "$1" <<'PY'
+import sys, urllib.request
+try:
+    sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())
+except Exception as e:
+    sys.exit(1)
+PY
+}
+
+# prom_query BASE QUERY: the value of the first sample of an instant query
+# against the Prometheus at BASE (http://127.0.0.1:PORT), or "none".
+prom_query() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys, urllib.parse, urllib.request
+url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[2]})
+try:
+    r = json.load(urllib.request.urlopen(url, timeout=5))
+    print(r["data"]["result"][0]["value"][1] if r["data"]["result"] else "none")
+except Exception as e:
+    print("none")
+PY
+}
+
+# wait_value WHAT TIMEOUT CMD...: until CMD prints a line that the awk
+# condition WHAT holds for ($1 is the value), for up to TIMEOUT seconds.
+# Prints the last value; status 1 after the timeout.
+wait_value() {
+	local what=$1 timeout=$2 v i
+	shift 2
+	for ((i = 0; i < timeout * 5; i++)); do
+		v=$("$@")
+		if awk -v v="$v" "BEGIN { \$0 = v; exit !($what) }" 2>/dev/null; then
+			echo "$v"
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "$v"
+	return 1
+}
+
+# stop_pid PID: SIGTERM and wait (a server of ours, never a tracer: those
+# get SIGINT in finish).
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
