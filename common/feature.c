@@ -2,6 +2,7 @@
 
 #include "btf.h"
 #include "compat.h"
+#include "include_line.h"
 #include "trace_pipe.h"
 
 #include <bcc/bcc_version.h>
@@ -325,43 +326,16 @@ void feature_headers(struct feature *f)
 			     "kernel structs may see wrong offsets)", resolved, rel, un.release);
 }
 
-/* The header an "#include <H>" or '#include "H"' line at p names, into
- * out; false when the line is no include. */
-static bool include_line(const char *p, const char *eol, char *out, size_t size)
-{
-	const char *q;
-	char close;
-
-	while (p < eol && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p == eol || *p++ != '#')
-		return false;
-	while (p < eol && (*p == ' ' || *p == '\t'))
-		p++;
-	if (eol - p < 7 || strncmp(p, "include", 7))
-		return false;
-	p += 7;
-	while (p < eol && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p == eol || (*p != '<' && *p != '"'))
-		return false;
-	close = *p++ == '<' ? '>' : '"';
-	q = memchr(p, close, (size_t)(eol - p));
-	if (!q)
-		return false;
-	snprintf(out, size, "%.*s", (int)(q - p), p);
-	return true;
-}
-
 bool feature_text_reads_kernel_structs(const char *text, char *header, size_t size)
 {
 	for (const char *p = text; p && *p; ) {
 		const char *nl = strchr(p, '\n'), *eol = nl ? nl : p + strlen(p);
 		char h[256];
+		bool quoted;
 
 		/* uapi/: the user-kernel ABI, whose layouts do not change
 		 * between releases; bcc/: libbcc's own headers */
-		if (include_line(p, eol, h, sizeof(h)) && strncmp(h, "uapi/", 5) &&
+		if (include_line(p, eol, h, sizeof(h), &quoted) && strncmp(h, "uapi/", 5) &&
 		    strncmp(h, "bcc/", 4)) {
 			snprintf(header, size, "%s", h);
 			return true;

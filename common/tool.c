@@ -2,6 +2,7 @@
 
 #include "cache.h"
 #include "feature.h"
+#include "include_line.h"
 #include "log.h"
 #include "version.h"
 
@@ -205,31 +206,16 @@ static int read_whole(const char *path, char **out)
 static bool quoted_include(const char *line, size_t len, const char *path, char *out,
 			   size_t size)
 {
-	const char *end = line + len, *p = line, *name, *dir_end = strrchr(path, '/');
+	const char *dir_end = strrchr(path, '/');
 	int dir_len = dir_end ? (int)(dir_end - path + 1) : 0;
+	char name[PATH_MAX];
+	bool quoted;
 
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p == end || *p++ != '#')
-		return false;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if ((size_t)(end - p) < 8 || strncmp(p, "include", 7))
-		return false;
-	p += 7;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p == end || *p++ != '"')
-		return false;
-	name = p;
-	while (p < end && *p != '"' && *p != '\n')
-		p++;
-	if (p == end || *p != '"' || p == name)
+	if (!include_line(line, line + len, name, sizeof(name), &quoted) || !quoted)
 		return false;
 	if (*name == '/')
 		dir_len = 0;
-	return snprintf(out, size, "%.*s%.*s", dir_len, path, (int)(p - name), name) <
-	       (int)size;
+	return snprintf(out, size, "%.*s%s", dir_len, path, name) < (int)size;
 }
 
 /* "#line LINE "PATH"" with PATH quoted as a C string */

@@ -210,6 +210,8 @@ static void test_reads_kernel_structs(const char *src)
 	CHECK(reads("#include <uapi/linux/ptrace.h>\n#include <net/sock.h>\n", "net/sock.h"));
 	CHECK(reads("  #  include\t<linux/sched.h>\n", "linux/sched.h"));
 	CHECK(reads("#include \"linux/fs.h\"", "linux/fs.h"));
+	CHECK(!reads("#include <>\n#include \"\"\n#include <linux/sched.h\n", NULL));
+	CHECK(!reads("#define include <linux/sched.h>\n#includes <linux/sched.h>\n", NULL));
 
 	CHECK(!reads_file(src, "bpf_text/uprobe_simple.bpf.c"));
 	CHECK(!reads_file(src, "bpf_text/strlen_snoop_simple.bpf.c"));
