@@ -153,8 +153,9 @@ done
 # statically) and the library carry no RPATH into the build tree and
 # resolve every library they need
 so=/usr/lib/x86_64-linux-gnu/libbcc-c.so.0
-ldconfig -p | grep -qF "libbcc-c.so.0 (libc6,x86-64) => $so" ||
-	bad "ld.so.cache has no $so (the ldconfig trigger did not run?)"
+# (/lib is /usr/lib on a merged-/usr host: ld.so.cache may name either)
+ldconfig -p | grep -qE "libbcc-c\.so\.0 \(libc6,x86-64\) => (/usr)?/lib/x86_64-linux-gnu/libbcc-c\.so\.0$" ||
+	bad "ld.so.cache has no libbcc-c.so.0 in /usr/lib/x86_64-linux-gnu (did the ldconfig trigger run?)"
 for f in /usr/sbin/bcc-run /usr/sbin/opensnoop_simple /usr/lib/bcc-c/target-sample "$so"; do
 	readelf -d "$f" | grep -qE 'RPATH|RUNPATH' && bad "$f has an RPATH: $(readelf -d "$f" | grep -E 'RPATH|RUNPATH')"
 	ldd "$f" | grep -q 'not found' && bad "ldd $f: $(ldd "$f" | grep 'not found')"
@@ -176,7 +177,8 @@ else
 	bad "cannot build $examples against the installed packages:"; sed 's/^/    /' "$tmp/make.log"
 fi
 if [ -x "$tmp/examples/uprobe_count" ]; then
-	[ "$(ldd "$tmp/examples/uprobe_count" | sed -n 's/.*libbcc-c\.so\.0 => \([^ ]*\).*/\1/p')" = "$so" ] ||
+	loaded=$(ldd "$tmp/examples/uprobe_count" | sed -n 's/.*libbcc-c\.so\.0 => \([^ ]*\).*/\1/p')
+	[ -n "$loaded" ] && [ "$(readlink -f "$loaded")" = "$(readlink -f "$so")" ] ||
 		bad "uprobe_count does not load $so: $(ldd "$tmp/examples/uprobe_count" | grep bcc-c)"
 	"$tmp/examples/uprobe_count" /usr/lib/bcc-c/target-sample func >"$tmp/count" 2>"$tmp/count.err" &
 	counter=$!
