@@ -44,12 +44,15 @@ bench: setup all
 install: all
 	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 
-# bcc-c_<version>_amd64.deb here, built by CPack (cmake/install.cmake)
+# bcc-c_<version>_amd64.deb, libbcc-c0_... and libbcc-c-dev_... here,
+# built by CPack (cmake/install.cmake)
+DEBS = bcc-c_*.deb libbcc-c0_*.deb libbcc-c-dev_*.deb
 deb: all
-	@rm -f $(BUILD)/bcc-c_*.deb
-	@cd $(BUILD) && cpack -G DEB >cpack.log || { cat cpack.log; exit 1; }
-	@cp $(BUILD)/bcc-c_*.deb .
-	@ls bcc-c_*.deb
+	@cd $(BUILD) && rm -f $(DEBS)
+	@cd $(BUILD) && cpack -G DEB >cpack.log 2>&1 || { cat cpack.log; exit 1; }
+	@rm -f $(DEBS)
+	@cp $(addprefix $(BUILD)/,$(DEBS)) .
+	@ls $(DEBS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The Debian package as a user gets it: CPack builds the .deb from this
-# build, lintian finds no error in it, dpkg -i installs it, the installed
-# tools run (bcc-run --features, opensnoop_simple -d 1, uprobe_simple on the
-# installed target-sample, -f on a text of /usr/share/bcc-c/bpf_text), a man
-# page formats without a groff warning, and then dpkg -r leaves nothing of
-# the package behind but the compile cache, which dpkg --purge removes.
-# When the package ships the library (a .pc file, headers, examples/c), those
-# are checked too; what is absent is said, never passed over in silence.
+# The Debian packages as a user gets them: CPack builds bcc-c, libbcc-c0
+# and libbcc-c-dev from this build, lintian finds no error in them, one
+# dpkg -i installs the three, the installed tools run (bcc-run --features,
+# opensnoop_simple -d 1, uprobe_simple on the installed target-sample, -f on
+# a text of /usr/share/bcc-c/bpf_text), a man page formats without a groff
+# warning, the C examples build out of the tree with pkg-config against the
+# installed headers and library and one counts a real target's calls, and
+# then dpkg -r leaves nothing of the packages behind but the compile cache,
+# which dpkg --purge removes.
 # Root only; never touches a bcc-c installed by someone else.
 # Usage: dpkg.sh BUILD_DIR PROJECT_VERSION
 set -u
@@ -19,11 +20,14 @@ bad() { echo "FAIL: $*"; fail=1; }
 for c in dpkg dpkg-deb cpack man groff; do
 	command -v "$c" >/dev/null || skip "no $c (make setup installs it)"
 done
-status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' bcc-c 2>/dev/null)
-case $status in
-"" | un*) ;;
-*) skip "bcc-c is already on this host (dpkg status '$status'): this test installs and removes it, so it leaves that one alone; remove it (dpkg --purge bcc-c) to run the test" ;;
-esac
+packages="bcc-c libbcc-c0 libbcc-c-dev"
+for p in $packages; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$p" 2>/dev/null)
+	case $status in
+	"" | un*) ;;
+	*) skip "$p is already on this host (dpkg status '$status'): this test installs and removes it, so it leaves that one alone; remove it (dpkg --purge $packages) to run the test" ;;
+	esac
+done
 
 cache=/var/cache/bcc-c
 tmp=$(mktemp -d /tmp/bcc-c-package.XXXXXX)
@@ -32,7 +36,8 @@ installed=0
 cleanup() {
 	# whatever failed halfway: the package goes, the cache that was here
 	# before the test comes back
-	[ "$installed" = 1 ] && dpkg --purge bcc-c >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	[ "$installed" = 1 ] && dpkg --purge $packages >/dev/null 2>&1
 	if [ -n "$saved" ]; then
 		rm -rf "$cache"
 		mv "$saved" "$cache"
@@ -49,20 +54,40 @@ if [ -e "$cache" ]; then
 	mv "$cache" "$saved" || { saved=; bad "cannot move $cache aside"; exit 1; }
 fi
 
-# the package, from this build
+# the packages, from this build
 if ! cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp/pkg" >"$tmp/cpack.log" 2>&1; then
 	bad "cpack failed:"; sed 's/^/    /' "$tmp/cpack.log"; exit 1
 fi
-deb=$(ls "$tmp"/pkg/bcc-c_"$version"-*_amd64.deb 2>/dev/null)
-[ -f "$deb" ] || { bad "no bcc-c_${version}-*_amd64.deb made:"; ls "$tmp/pkg"; exit 1; }
-echo "ok: built $(basename "$deb")"
+debs=()
+for p in $packages; do
+	d=$(ls "$tmp"/pkg/"$p"_"$version"-*_amd64.deb 2>/dev/null)
+	[ -f "$d" ] || { bad "no ${p}_${version}-*_amd64.deb made:"; ls "$tmp/pkg"; exit 1; }
+	debs+=("$d")
+done
+deb=${debs[0]} lib=${debs[1]} dev=${debs[2]}
+revision=$(dpkg-deb -f "$deb" Version)
+echo "ok: built $(cd "$tmp/pkg" && echo *.deb)"
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -qE '(^|, )libbpfcc( |,|$)' <<<"$depends" || bad "Depends lacks libbpfcc (libbcc.so, dlopen()ed): $depends"
 [ "$(dpkg-deb -f "$deb" Recommends)" = linux-headers-amd64 ] || bad "Recommends is not linux-headers-amd64"
 [ "$(dpkg-deb -f "$deb" Section)" = utils ] || bad "Section is not utils"
+# the library package: shlibs and the ldconfig trigger, no maintainer
+# script calling ldconfig
+grep -qE '(^|, )libbpfcc( |,|$)' <<<"$(dpkg-deb -f "$lib" Depends)" ||
+	bad "libbcc-c0's Depends lacks libbpfcc: $(dpkg-deb -f "$lib" Depends)"
+dpkg-deb -e "$lib" "$tmp/lib.control"
+[ "$(cat "$tmp/lib.control/shlibs" 2>/dev/null)" = "libbcc-c 0 libbcc-c0 (>= $revision)" ] ||
+	bad "libbcc-c0's shlibs: '$(cat "$tmp/lib.control/shlibs" 2>/dev/null)'"
+grep -qx 'activate-noawait ldconfig' "$tmp/lib.control/triggers" 2>/dev/null ||
+	bad "libbcc-c0 has no ldconfig trigger"
+for script in preinst postinst prerm postrm; do
+	[ -e "$tmp/lib.control/$script" ] && bad "libbcc-c0 has a $script (the trigger calls ldconfig)"
+done
+[ "$(dpkg-deb -f "$dev" Depends)" = "libbcc-c0 (= $revision)" ] ||
+	bad "libbcc-c-dev's Depends: '$(dpkg-deb -f "$dev" Depends)'"
 
 if command -v lintian >/dev/null; then
-	lintian "$deb" >"$tmp/lintian.log" 2>&1
+	lintian "${debs[@]}" >"$tmp/lintian.log" 2>&1
 	if grep -q '^E:' "$tmp/lintian.log"; then
 		bad "lintian errors:"; grep '^E:' "$tmp/lintian.log"
 	fi
@@ -71,7 +96,7 @@ if command -v lintian >/dev/null; then
 	accepted=$(sed -n '/^## Install/,/^## /s/^- `\([a-z0-9-]*\)`: .*/\1/p' \
 		"$(dirname "$0")/../../README.md")
 	while read -r line; do
-		tag=$(cut -d' ' -f3 <<<"$line")
+		tag=$(cut -d' ' -f3 <<<"$line") # W: PACKAGE: TAG [...]
 		grep -qx -- "$tag" <<<"$accepted" || bad "lintian warning not accepted in README's Install: $line"
 	done < <(grep '^W:' "$tmp/lintian.log")
 	echo "ok: lintian: $(grep -c '^E:' "$tmp/lintian.log") errors, $(grep -c '^W:' "$tmp/lintian.log") warnings"
@@ -80,11 +105,12 @@ else
 fi
 
 installed=1
-if ! dpkg -i "$deb" >"$tmp/dpkg-i.log" 2>&1; then
+if ! dpkg -i "${debs[@]}" >"$tmp/dpkg-i.log" 2>&1; then
 	bad "dpkg -i failed:"; sed 's/^/    /' "$tmp/dpkg-i.log"; exit 1
 fi
-dpkg -L bcc-c >"$tmp/files"
-echo "ok: dpkg -i: $(wc -l <"$tmp/files") paths"
+# shellcheck disable=SC2086
+dpkg -L $packages >"$tmp/files"
+echo "ok: dpkg -i $packages: $(wc -l <"$tmp/files") paths"
 
 expect() { # expect PATTERN -- COMMAND...: exit 0 and a line matching PATTERN
 	local pattern=$1 out status
@@ -123,38 +149,69 @@ for t in uprobe_simple strlen_snoop_simple check_kfunc tcpv4connect_simple tcpv4
 	grep -qx "/usr/share/man/man8/$t.8.gz" "$tmp/files" || bad "the package lacks $t's man page"
 done
 
-# the library (issue 15 item 1), when this build ships it
-pc=$(grep -E '/pkgconfig/bcc-c\.pc$' "$tmp/files")
-if [ -n "$pc" ]; then
-	expect "-lbcc-c" -- pkg-config --libs bcc-c
-	grep -q '^/usr/include/bcc-c/.*\.h$' "$tmp/files" || bad "bcc-c.pc is shipped but no header in /usr/include/bcc-c"
+# the library: ldconfig's trigger ran, the tools (which link the runtime
+# statically) and the library carry no RPATH into the build tree and
+# resolve every library they need
+so=/usr/lib/x86_64-linux-gnu/libbcc-c.so.0
+# (/lib is /usr/lib on a merged-/usr host: ld.so.cache may name either)
+ldconfig -p | grep -qE "libbcc-c\.so\.0 \(libc6,x86-64\) => (/usr)?/lib/x86_64-linux-gnu/libbcc-c\.so\.0$" ||
+	bad "ld.so.cache has no libbcc-c.so.0 in /usr/lib/x86_64-linux-gnu (did the ldconfig trigger run?)"
+for f in /usr/sbin/bcc-run /usr/sbin/opensnoop_simple /usr/lib/bcc-c/target-sample "$so"; do
+	readelf -d "$f" | grep -qE 'RPATH|RUNPATH' && bad "$f has an RPATH: $(readelf -d "$f" | grep -E 'RPATH|RUNPATH')"
+	ldd "$f" | grep -q 'not found' && bad "ldd $f: $(ldd "$f" | grep 'not found')"
+done
+echo "ok: no RPATH, ldd resolves everything (bcc-run, opensnoop_simple, target-sample, libbcc-c.so.0)"
+[ "$(pkg-config --modversion bcc-c)" = "$version" ] || bad "pkg-config --modversion bcc-c: $(pkg-config --modversion bcc-c)"
+grep -q '^/usr/include/bcc-c/.*\.h$' "$tmp/files" || bad "no header in /usr/include/bcc-c"
+[ -z "$(MANROFFOPT=-ww MANWIDTH=80 man -l /usr/share/man/man3/bcc-c.3.gz 2>&1 >/dev/null)" ] ||
+	bad "man -l bcc-c.3.gz with groff -ww warns"
+
+# examples/c, copied out of the tree and built by their Makefile with
+# pkg-config --cflags --libs bcc-c; uprobe_count counts the 50 calls to
+# func() of the installed target-sample
+examples=/usr/share/doc/libbcc-c-dev/examples
+cp -r "$examples" "$tmp/examples"
+if make -s -C "$tmp/examples" CFLAGS="-O2 -Wall -Wextra -Werror" >"$tmp/make.log" 2>&1; then
+	echo "ok: built $examples (uprobe_count, perf_events) with pkg-config against the packages"
 else
-	echo "SKIP (part): the package ships no bcc-c.pc: library, headers and pkg-config not checked"
+	bad "cannot build $examples against the installed packages:"; sed 's/^/    /' "$tmp/make.log"
 fi
-examples_c=$(grep -E '^/usr/share/doc/bcc-c/examples/c/[^/]+\.c$' "$tmp/files")
-if [ -n "$examples_c" ] && [ -n "$pc" ]; then
-	for src in $examples_c; do
-		exe=$tmp/$(basename "$src" .c)
-		# shellcheck disable=SC2046
-		if cc -Wall -Werror -o "$exe" "$src" $(pkg-config --cflags --libs bcc-c) 2>"$tmp/cc.log"; then
-			echo "ok: built $src against the installed headers and library"
-		else
-			bad "cannot build $src against the installed package:"; sed 's/^/    /' "$tmp/cc.log"
-		fi
+if [ -x "$tmp/examples/uprobe_count" ]; then
+	loaded=$(ldd "$tmp/examples/uprobe_count" | sed -n 's/.*libbcc-c\.so\.0 => \([^ ]*\).*/\1/p')
+	[ -n "$loaded" ] && [ "$(readlink -f "$loaded")" = "$(readlink -f "$so")" ] ||
+		bad "uprobe_count does not load $so: $(ldd "$tmp/examples/uprobe_count" | grep bcc-c)"
+	"$tmp/examples/uprobe_count" /usr/lib/bcc-c/target-sample func >"$tmp/count" 2>"$tmp/count.err" &
+	counter=$!
+	for ((i = 0; i < 600; i++)); do # 30 s: a compile on a cold cache
+		grep -q '^uprobe_count: ready' "$tmp/count.err" && break
+		kill -0 "$counter" 2>/dev/null || break
+		sleep 0.05
 	done
-else
-	echo "SKIP (part): the package ships no examples/c (or no bcc-c.pc): nothing built against it"
+	if grep -q '^uprobe_count: ready' "$tmp/count.err"; then
+		/usr/lib/bcc-c/target-sample -i 1 -n 50 >"$tmp/target"
+		pid=$(sed -n 's/^pid = //p' "$tmp/target")
+	else
+		bad "uprobe_count never said ready: $(cat "$tmp/count.err")"
+	fi
+	kill -INT "$counter" 2>/dev/null
+	wait "$counter" || bad "uprobe_count exited $?: $(cat "$tmp/count.err")"
+	if [ -n "${pid:-}" ] && grep -qE "^$pid +50$" "$tmp/count"; then
+		echo "ok: uprobe_count (installed libbcc-c) counted the 50 calls of target-sample $pid"
+	else
+		bad "uprobe_count did not count 50 calls for pid ${pid:-?}:"; sed 's/^/    /' "$tmp/count"
+	fi
 fi
 
-# dpkg -r: nothing of the package left, the cache aside
+# dpkg -r: nothing of the packages left, the cache aside
 [ -d "$cache" ] || bad "the installed tools made no cache in $cache"
-if ! dpkg -r bcc-c >"$tmp/dpkg-r.log" 2>&1; then
+# shellcheck disable=SC2086
+if ! dpkg -r $packages >"$tmp/dpkg-r.log" 2>&1; then
 	bad "dpkg -r failed:"; sed 's/^/    /' "$tmp/dpkg-r.log"
 fi
 left=0
 while read -r path; do
 	if [ -d "$path" ]; then
-		# shared directories (/usr/sbin) stay; the package's own go
+		# shared directories (/usr/sbin) stay; the packages' own go
 		case $path in *bcc-c*) bad "left after dpkg -r: $path/"; left=1 ;; esac
 	elif [ -e "$path" ] || [ -L "$path" ]; then
 		bad "left after dpkg -r: $path"
@@ -163,9 +220,13 @@ while read -r path; do
 done <"$tmp/files"
 [ "$left" = 0 ] && echo "ok: dpkg -r left none of the $(wc -l <"$tmp/files") paths"
 [ -d "$cache" ] && echo "ok: dpkg -r kept the cache $cache"
-dpkg --purge bcc-c >"$tmp/dpkg-purge.log" 2>&1 || { bad "dpkg --purge failed:"; cat "$tmp/dpkg-purge.log"; }
+# shellcheck disable=SC2086
+dpkg --purge $packages >"$tmp/dpkg-purge.log" 2>&1 || { bad "dpkg --purge failed:"; cat "$tmp/dpkg-purge.log"; }
 [ -e "$cache" ] && bad "dpkg --purge left the cache $cache" || echo "ok: dpkg --purge removed $cache"
-dpkg-query -W bcc-c >/dev/null 2>&1 && [ "$(dpkg-query -W -f='${db:Status-Abbrev}' bcc-c)" != "un " ] &&
-	bad "dpkg still knows bcc-c: $(dpkg-query -W -f='${db:Status-Abbrev}' bcc-c)"
+for p in $packages; do
+	dpkg-query -W "$p" >/dev/null 2>&1 && [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p")" != "un " ] &&
+		bad "dpkg still knows $p: $(dpkg-query -W -f='${db:Status-Abbrev}' "$p")"
+done
+ldconfig -p | grep -q 'libbcc-c\.so' && bad "ld.so.cache still has libbcc-c after dpkg -r"
 installed=0
 exit $fail
