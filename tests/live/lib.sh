@@ -6,6 +6,17 @@ mountpoint -q /sys/kernel/debug/tracing 2>/dev/null && tracefs=/sys/kernel/debug
 
 note_fail() { echo "FAIL: $*"; fail=1; }
 
+# The kernel's "leaking uprobe" lines: a uprobe lost in a detach, whose
+# address then refuses uprobes until reboot. Tests compare the count before
+# and after them (the log holds other runs' lines too).
+uprobe_leaks() { dmesg 2>/dev/null | grep -c 'leaking uprobe'; }
+check_no_uprobe_leak() { # check_no_uprobe_leak COUNT_BEFORE
+	local after
+	after=$(uprobe_leaks)
+	[ "$after" = "$1" ] ||
+		note_fail "dmesg: 'leaking uprobe' went from $1 to $after: $(dmesg | grep 'leaking uprobe' | tail -3)"
+}
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # Our probe events: libbcc names them p_<target> or r_<target> (see

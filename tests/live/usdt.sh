@@ -66,8 +66,7 @@ int on_args(struct pt_regs *ctx)
 	return 0;
 }
 TEXT
-leaks() { dmesg 2>/dev/null | grep -c 'leaking uprobe'; }
-leaks_before=$(leaks)
+leaks_before=$(uprobe_leaks)
 before=$(snapshot)
 
 # 1. by PID: bcc-run sets the semaphore, the sample fires N times
@@ -138,7 +137,5 @@ expect_fail "invalid --usdt 'value:on_value': expected PATH\|PID:\[PROVIDER:\]PR
 	"$BIN/bcc-run" "$work/args.bpf.c" --usdt "value:on_value" -d 1
 
 check_clean "$before" "bcc-run --usdt"
-leaks_after=$(leaks)
-[ "$leaks_after" = "$leaks_before" ] ||
-	note_fail "dmesg: 'leaking uprobe' went from $leaks_before to $leaks_after"
+check_no_uprobe_leak "$leaks_before"
 exit $fail

@@ -42,8 +42,7 @@ int on_throw(struct pt_regs *ctx)
 	return 0;
 }
 TEXT
-leaks() { dmesg 2>/dev/null | grep -c 'leaking uprobe'; }
-leaks_before=$(leaks)
+leaks_before=$(uprobe_leaks)
 before=$(snapshot)
 
 # check HOW: the events of the sample's pid in $work/run
@@ -89,7 +88,5 @@ wait $runner || note_fail "bcc-run --usdt PID exited $?: $(cat "$work/run.err")"
 check "by PID"
 
 check_clean "$before" "bcc-run --usdt libstdc++"
-leaks_after=$(leaks)
-[ "$leaks_after" = "$leaks_before" ] ||
-	note_fail "dmesg: 'leaking uprobe' went from $leaks_before to $leaks_after"
+check_no_uprobe_leak "$leaks_before"
 exit $fail

@@ -20,8 +20,7 @@ TEARDOWN_RUNS=${RELIABILITY_TEARDOWN_RUNS:-20}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
-leaks() { dmesg | grep -c 'leaking uprobe'; }
-leaks_before=$(leaks)
+leaks_before=$(uprobe_leaks)
 "$BIN/target-sample" -i 5 > "$work/target" &
 target=$!
 wait_for "$work/target" '^pid = ' 5 $target || exit 1
@@ -110,9 +109,7 @@ for tool in "${uprobe_tools[@]}"; do
 	done
 	check_clean "$before" "$TEARDOWN_RUNS double stops of $tool"
 done
-leaks_after=$(leaks)
-[ "$leaks_after" = "$leaks_before" ] ||
-	note_fail "the kernel log gained $((leaks_after - leaks_before)) 'leaking uprobe' line(s): $(dmesg | grep 'leaking uprobe' | tail -3)"
+check_no_uprobe_leak "$leaks_before"
 
 # the target never skipped or repeated a value, and stops cleanly
 kill -TERM $target
