@@ -35,12 +35,6 @@ __attribute__((format(printf, 2, 3))) static void note(const struct dump_opts *o
 	va_end(ap);
 }
 
-static bool is_percpu(int type)
-{
-	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
 /* The type of a key or leaf, or NULL (then hex) after saying why. */
 static struct td_type *decode_type(struct dump *d, const char *desc, size_t size,
 				   const char *what)
@@ -79,11 +73,11 @@ static void print_leaf(struct dump *d, const void *leaf)
 {
 	if (!d->lt)
 		hex(d->out, leaf, d->stride * d->ncpus, d->o->json);
-	else if (is_percpu(d->tab->type))
+	else if (table_type_is_percpu(d->tab->type))
 		render_percpu(d->out, d->lt, leaf, d->ncpus, d->stride, d->o->json);
 	else
 		render_value(d->out, d->lt, leaf, d->o->json);
-	if (d->o->json && d->lt && is_percpu(d->tab->type) && td_is_integer(d->lt) &&
+	if (d->o->json && d->lt && table_type_is_percpu(d->tab->type) && td_is_integer(d->lt) &&
 	    d->lt->size <= 8)
 		render_percpu_json_cpus(d->out, d->lt, leaf, d->ncpus, d->stride);
 }
@@ -223,7 +217,7 @@ static void print_section_hists(struct dump *d)
  * false (to print it as a table) when it is neither, after saying why. */
 static bool print_hist(struct dump *d)
 {
-	if (!d->lt || !td_is_integer(d->lt) || is_percpu(d->tab->type)) {
+	if (!d->lt || !td_is_integer(d->lt) || table_type_is_percpu(d->tab->type)) {
 		note(d->o, "histogram '%s' is printed as a table: its values are not counts",
 		     d->tab->name);
 		return false;
@@ -280,9 +274,9 @@ static void dump_table(struct tracer *t, const struct tracer_table *tab, FILE *o
 		return;
 	}
 	if (!hist && tab->type != BPF_MAP_TYPE_HASH && tab->type != BPF_MAP_TYPE_ARRAY &&
-	    tab->type != BPF_MAP_TYPE_LRU_HASH && !is_percpu(tab->type))
+	    tab->type != BPF_MAP_TYPE_LRU_HASH && !table_type_is_percpu(tab->type))
 		return; /* outputs, program arrays: nothing a user reads */
-	if (is_percpu(tab->type)) {
+	if (table_type_is_percpu(tab->type)) {
 		int n = cpus_read("possible", NULL);
 
 		if (n <= 0) {
@@ -291,7 +285,7 @@ static void dump_table(struct tracer *t, const struct tracer_table *tab, FILE *o
 			return;
 		}
 		d.ncpus = (size_t)n;
-		d.stride = (tab->leaf_size + 7) / 8 * 8;
+		d.stride = table__value_stride(tab);
 	}
 	d.kt = decode_type(&d, tracer__key_desc(t, tab->name), tab->key_size, "key");
 	d.lt = decode_type(&d, tracer__leaf_desc(t, tab->name), tab->leaf_size, "value");

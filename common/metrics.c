@@ -15,12 +15,6 @@
  * slots beyond count in +Inf only. */
 #define MAX_LE_SLOT 64
 
-static bool is_percpu(int type)
-{
-	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
 static const char *kind_name(int type, bool hist)
 {
 	if (hist)
@@ -199,7 +193,7 @@ static int write_entries(FILE *out, const struct metrics_opts *o, const struct m
 		     counter && !ends_with(t->name, "_total") ? "_total" : "") < 0)
 		return -ENOMEM;
 	header(out, o, t, name, counter ? "counter" : "gauge",
-	       is_percpu(t->type) ? "each entry's value summed over the CPUs" :
+	       table_type_is_percpu(t->type) ? "each entry's value summed over the CPUs" :
 				    "each entry's value");
 	for (size_t i = 0; i < n; i++) {
 		unsigned long long v = leaf_value(t, i);
@@ -514,7 +508,7 @@ static int read_table(const struct tracer_table *tab, size_t leaf_bytes, struct 
 static bool exported_type(int type)
 {
 	return type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_ARRAY ||
-	       type == BPF_MAP_TYPE_LRU_HASH || is_percpu(type);
+	       type == BPF_MAP_TYPE_LRU_HASH || table_type_is_percpu(type);
 }
 
 static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
@@ -533,9 +527,9 @@ static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
 	st = state(m, tab->name);
 	if (!st)
 		return -ENOMEM;
-	if (is_percpu(tab->type)) {
+	if (table_type_is_percpu(tab->type)) {
 		mt.ncpus = ncpus > 0 ? (size_t)ncpus : 1;
-		mt.stride = (tab->leaf_size + 7) / 8 * 8;
+		mt.stride = table__value_stride(tab);
 	}
 	if (!td_parse(tracer__key_desc(s->t, tab->name), &kt) && kt->size == tab->key_size)
 		mt.kt = kt;
@@ -545,7 +539,7 @@ static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
 	mt.keys = r.keys;
 	mt.leaves = r.leaves;
 	mt.n = r.n;
-	if (!ret && (ncpus <= 0 && is_percpu(tab->type)))
+	if (!ret && (ncpus <= 0 && table_type_is_percpu(tab->type)))
 		ret = -ENOTSUP;
 	if (!ret)
 		ret = metrics_write_table(out, &m->o, &mt);

@@ -23,6 +23,17 @@ int table__delete(const struct tracer_table *tab, const void *key)
 	return ret_errno(bpf_delete_elem(tab->fd, (void *)key));
 }
 
+bool table_type_is_percpu(int map_type)
+{
+	return map_type == BPF_MAP_TYPE_PERCPU_HASH || map_type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+size_t table__value_stride(const struct tracer_table *tab)
+{
+	return table_type_is_percpu(tab->type) ? (tab->leaf_size + 7) / 8 * 8 : tab->leaf_size;
+}
+
 int table__next_key(const struct tracer_table *tab, const void *key, void *next)
 {
 	if (!key)

@@ -9,6 +9,7 @@
 
 #include "tracer.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 BCC_C_BEGIN_DECLS
@@ -22,6 +23,13 @@ BCC_C_API int table__delete(const struct tracer_table *tab, const void *key);
 /* The key after key into next, or the first key when key is NULL: a loop
  * over a table runs until this returns -ENOENT. */
 BCC_C_API int table__next_key(const struct tracer_table *tab, const void *key, void *next);
+/* Whether a map of map_type (tracer_table.type) holds one value per
+ * possible CPU: BPF_PERCPU_HASH, BPF_PERCPU_ARRAY, the LRU per-CPU hash. */
+BCC_C_API bool table_type_is_percpu(int map_type);
+/* The bytes between two CPUs' values in the leaf a lookup of a per-CPU
+ * table fills (leaf_size rounded up to 8, as the kernel copies them; such
+ * a leaf holds stride * possible CPUs bytes); leaf_size for other tables. */
+BCC_C_API size_t table__value_stride(const struct tracer_table *tab);
 /* Up to *count entries in one call (BPF_MAP_LOOKUP_BATCH, kernel 5.6+):
  * keys and leaves (a per-CPU table's as a lookup returns them) go to keys
  * and leaves, *count becomes how many. token is where the walk is: NULL

@@ -15,6 +15,7 @@
 #include "check.h"
 
 #include <errno.h>
+#include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -107,6 +108,19 @@ int main(void)
 	char badmsg[1024], perfmsg[512], uprobemsg[512];
 	size_t ntables = 0;
 	struct tracer *t;
+
+	/* a per-CPU lookup's layout: the kernel copies each CPU's value 8-aligned */
+	CHECK(table_type_is_percpu(BPF_MAP_TYPE_PERCPU_HASH));
+	CHECK(table_type_is_percpu(BPF_MAP_TYPE_PERCPU_ARRAY));
+	CHECK(table_type_is_percpu(BPF_MAP_TYPE_LRU_PERCPU_HASH));
+	CHECK(!table_type_is_percpu(BPF_MAP_TYPE_HASH));
+	CHECK(!table_type_is_percpu(BPF_MAP_TYPE_LRU_HASH));
+	CHECK_INT(table__value_stride(&(struct tracer_table){ .type = BPF_MAP_TYPE_PERCPU_HASH,
+							      .leaf_size = 12 }), 16);
+	CHECK_INT(table__value_stride(&(struct tracer_table){ .type = BPF_MAP_TYPE_PERCPU_ARRAY,
+							      .leaf_size = 8 }), 8);
+	CHECK_INT(table__value_stride(&(struct tracer_table){ .type = BPF_MAP_TYPE_HASH,
+							      .leaf_size = 12 }), 12);
 
 	/* the compile cache would skip the compile, and its warnings, when warm */
 	setenv("BCC_C_CACHE_DIR", "off", 1);
