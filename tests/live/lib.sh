@@ -109,6 +109,21 @@ wait_for() {
 	return 1
 }
 
+# expect_ok PATTERN -- COMMAND...: the command exits 0 and prints a line
+# matching PATTERN.
+expect_ok() {
+	local pattern=$1 out status
+	shift 2
+	out=$("$@" 2>&1)
+	status=$?
+	if [ "$status" != 0 ] || ! grep -qE -- "$pattern" <<<"$out"; then
+		note_fail "$* -> status $status, no line matching '$pattern' in:"
+		sed 's/^/    /' <<<"$out" | head -40
+	else
+		echo "ok: $*"
+	fi
+}
+
 # expect_fail STATUS_NONZERO PATTERN -- COMMAND...: the command fails with
 # a message matching PATTERN and leaves nothing behind.
 expect_fail() {

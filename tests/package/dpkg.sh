@@ -11,10 +11,9 @@
 # Root only; never touches a bcc-c installed by someone else.
 # Usage: dpkg.sh BUILD_DIR PROJECT_VERSION
 set -u
+. "$(dirname "$0")/../live/lib.sh"
 build=$1 version=$2
 skip() { echo "SKIP: $*"; exit 77; }
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
 
 [ "$(id -u)" = 0 ] || skip "dpkg -i needs root"
 for c in dpkg dpkg-deb cpack man groff; do
@@ -51,45 +50,45 @@ trap 'exit 1' INT TERM HUP
 # filled is kept aside, and put back at exit
 if [ -e "$cache" ]; then
 	saved=$cache.saved-by-package-test.$$
-	mv "$cache" "$saved" || { saved=; bad "cannot move $cache aside"; exit 1; }
+	mv "$cache" "$saved" || { saved=; note_fail "cannot move $cache aside"; exit 1; }
 fi
 
 # the packages, from this build
 if ! cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp/pkg" >"$tmp/cpack.log" 2>&1; then
-	bad "cpack failed:"; sed 's/^/    /' "$tmp/cpack.log"; exit 1
+	note_fail "cpack failed:"; sed 's/^/    /' "$tmp/cpack.log"; exit 1
 fi
 debs=()
 for p in $packages; do
 	d=$(ls "$tmp"/pkg/"$p"_"$version"-*_amd64.deb 2>/dev/null)
-	[ -f "$d" ] || { bad "no ${p}_${version}-*_amd64.deb made:"; ls "$tmp/pkg"; exit 1; }
+	[ -f "$d" ] || { note_fail "no ${p}_${version}-*_amd64.deb made:"; ls "$tmp/pkg"; exit 1; }
 	debs+=("$d")
 done
 deb=${debs[0]} lib=${debs[1]} dev=${debs[2]}
 revision=$(dpkg-deb -f "$deb" Version)
 echo "ok: built $(cd "$tmp/pkg" && echo *.deb)"
 depends=$(dpkg-deb -f "$deb" Depends)
-grep -qE '(^|, )libbpfcc( |,|$)' <<<"$depends" || bad "Depends lacks libbpfcc (libbcc.so, dlopen()ed): $depends"
-[ "$(dpkg-deb -f "$deb" Recommends)" = linux-headers-amd64 ] || bad "Recommends is not linux-headers-amd64"
-[ "$(dpkg-deb -f "$deb" Section)" = utils ] || bad "Section is not utils"
+grep -qE '(^|, )libbpfcc( |,|$)' <<<"$depends" || note_fail "Depends lacks libbpfcc (libbcc.so, dlopen()ed): $depends"
+[ "$(dpkg-deb -f "$deb" Recommends)" = linux-headers-amd64 ] || note_fail "Recommends is not linux-headers-amd64"
+[ "$(dpkg-deb -f "$deb" Section)" = utils ] || note_fail "Section is not utils"
 # the library package: shlibs and the ldconfig trigger, no maintainer
 # script calling ldconfig
 grep -qE '(^|, )libbpfcc( |,|$)' <<<"$(dpkg-deb -f "$lib" Depends)" ||
-	bad "libbcc-c0's Depends lacks libbpfcc: $(dpkg-deb -f "$lib" Depends)"
+	note_fail "libbcc-c0's Depends lacks libbpfcc: $(dpkg-deb -f "$lib" Depends)"
 dpkg-deb -e "$lib" "$tmp/lib.control"
 [ "$(cat "$tmp/lib.control/shlibs" 2>/dev/null)" = "libbcc-c 0 libbcc-c0 (>= $revision)" ] ||
-	bad "libbcc-c0's shlibs: '$(cat "$tmp/lib.control/shlibs" 2>/dev/null)'"
+	note_fail "libbcc-c0's shlibs: '$(cat "$tmp/lib.control/shlibs" 2>/dev/null)'"
 grep -qx 'activate-noawait ldconfig' "$tmp/lib.control/triggers" 2>/dev/null ||
-	bad "libbcc-c0 has no ldconfig trigger"
+	note_fail "libbcc-c0 has no ldconfig trigger"
 for script in preinst postinst prerm postrm; do
-	[ -e "$tmp/lib.control/$script" ] && bad "libbcc-c0 has a $script (the trigger calls ldconfig)"
+	[ -e "$tmp/lib.control/$script" ] && note_fail "libbcc-c0 has a $script (the trigger calls ldconfig)"
 done
 [ "$(dpkg-deb -f "$dev" Depends)" = "libbcc-c0 (= $revision)" ] ||
-	bad "libbcc-c-dev's Depends: '$(dpkg-deb -f "$dev" Depends)'"
+	note_fail "libbcc-c-dev's Depends: '$(dpkg-deb -f "$dev" Depends)'"
 
 if command -v lintian >/dev/null; then
 	lintian "${debs[@]}" >"$tmp/lintian.log" 2>&1
 	if grep -q '^E:' "$tmp/lintian.log"; then
-		bad "lintian errors:"; grep '^E:' "$tmp/lintian.log"
+		note_fail "lintian errors:"; grep '^E:' "$tmp/lintian.log"
 	fi
 	# the warnings accepted are the ones README's Install section lists
 	# as "- `TAG`: why"
@@ -97,7 +96,7 @@ if command -v lintian >/dev/null; then
 		"$(dirname "$0")/../../README.md")
 	while read -r line; do
 		tag=$(cut -d' ' -f3 <<<"$line") # W: PACKAGE: TAG [...]
-		grep -qx -- "$tag" <<<"$accepted" || bad "lintian warning not accepted in README's Install: $line"
+		grep -qx -- "$tag" <<<"$accepted" || note_fail "lintian warning not accepted in README's Install: $line"
 	done < <(grep '^W:' "$tmp/lintian.log")
 	echo "ok: lintian: $(grep -c '^E:' "$tmp/lintian.log") errors, $(grep -c '^W:' "$tmp/lintian.log") warnings"
 else
@@ -106,47 +105,35 @@ fi
 
 installed=1
 if ! dpkg -i "${debs[@]}" >"$tmp/dpkg-i.log" 2>&1; then
-	bad "dpkg -i failed:"; sed 's/^/    /' "$tmp/dpkg-i.log"; exit 1
+	note_fail "dpkg -i failed:"; sed 's/^/    /' "$tmp/dpkg-i.log"; exit 1
 fi
 # shellcheck disable=SC2086
 dpkg -L $packages >"$tmp/files"
 echo "ok: dpkg -i $packages: $(wc -l <"$tmp/files") paths"
 
-expect() { # expect PATTERN -- COMMAND...: exit 0 and a line matching PATTERN
-	local pattern=$1 out status
-	shift 2
-	out=$("$@" 2>&1)
-	status=$?
-	if [ "$status" != 0 ] || ! grep -qE -- "$pattern" <<<"$out"; then
-		bad "$* -> status $status, no line matching '$pattern' in:"
-		sed 's/^/    /' <<<"$out" | head -20
-	else
-		echo "ok: $*"
-	fi
-}
-expect "^libbcc" -- /usr/sbin/bcc-run --features
-expect "^bcc-run \(bcc-c\) ${version//./\\.}$" -- /usr/sbin/bcc-run --version
-expect "^compile cache: on, in $cache " -- /usr/sbin/bcc-run --version
-expect "^PID +COMM +FD +ERR +PATH" -- /usr/sbin/opensnoop_simple -d 1
+expect_ok "^libbcc" -- /usr/sbin/bcc-run --features
+expect_ok "^bcc-run \(bcc-c\) ${version//./\\.}$" -- /usr/sbin/bcc-run --version
+expect_ok "^compile cache: on, in $cache " -- /usr/sbin/bcc-run --version
+expect_ok "^PID +COMM +FD +ERR +PATH" -- /usr/sbin/opensnoop_simple -d 1
 # -f from the installed texts: the header beside it is inlined
-expect "^PID +COMM +FD +ERR +PATH" -- \
+expect_ok "^PID +COMM +FD +ERR +PATH" -- \
 	/usr/sbin/opensnoop_simple -f /usr/share/bcc-c/bpf_text/opensnoop_simple.bpf.c -d 1
 # uprobe_simple finds the installed target-sample (/usr/lib/bcc-c), off PATH
 /usr/lib/bcc-c/target-sample -i 50 -n 80 >/dev/null &
 target=$!
-expect "arg = [0-9]+" -- /usr/sbin/uprobe_simple -p "$target" -d 2
+expect_ok "arg = [0-9]+" -- /usr/sbin/uprobe_simple -p "$target" -d 2
 wait "$target"
-command -v target-sample >/dev/null && bad "target-sample is on PATH: $(command -v target-sample)"
+command -v target-sample >/dev/null && note_fail "target-sample is on PATH: $(command -v target-sample)"
 
 # man -l through groff -ww: no warning
 warnings=$(MANROFFOPT=-ww MANWIDTH=80 man -l /usr/share/man/man8/opensnoop_simple.8.gz 2>&1 >"$tmp/man.txt")
-[ -z "$warnings" ] || bad "man -l with groff -ww warns: $warnings"
-grep -q "OUTPUT FIELDS" "$tmp/man.txt" || bad "man -l printed no OUTPUT FIELDS section"
+[ -z "$warnings" ] || note_fail "man -l with groff -ww warns: $warnings"
+grep -q "OUTPUT FIELDS" "$tmp/man.txt" || note_fail "man -l printed no OUTPUT FIELDS section"
 [ -z "$warnings" ] && echo "ok: man -l opensnoop_simple.8.gz, no groff warning"
 for t in uprobe_simple strlen_snoop_simple check_kfunc tcpv4connect_simple tcpv4connect_args \
 	tcpv4connect unlinksnoop opensnoop_simple bcc-run; do
-	grep -qx "/usr/sbin/$t" "$tmp/files" || bad "the package lacks /usr/sbin/$t"
-	grep -qx "/usr/share/man/man8/$t.8.gz" "$tmp/files" || bad "the package lacks $t's man page"
+	grep -qx "/usr/sbin/$t" "$tmp/files" || note_fail "the package lacks /usr/sbin/$t"
+	grep -qx "/usr/share/man/man8/$t.8.gz" "$tmp/files" || note_fail "the package lacks $t's man page"
 done
 
 # the library: ldconfig's trigger ran, the tools (which link the runtime
@@ -155,16 +142,16 @@ done
 so=/usr/lib/x86_64-linux-gnu/libbcc-c.so.0
 # (/lib is /usr/lib on a merged-/usr host: ld.so.cache may name either)
 ldconfig -p | grep -qE "libbcc-c\.so\.0 \(libc6,x86-64\) => (/usr)?/lib/x86_64-linux-gnu/libbcc-c\.so\.0$" ||
-	bad "ld.so.cache has no libbcc-c.so.0 in /usr/lib/x86_64-linux-gnu (did the ldconfig trigger run?)"
+	note_fail "ld.so.cache has no libbcc-c.so.0 in /usr/lib/x86_64-linux-gnu (did the ldconfig trigger run?)"
 for f in /usr/sbin/bcc-run /usr/sbin/opensnoop_simple /usr/lib/bcc-c/target-sample "$so"; do
-	readelf -d "$f" | grep -qE 'RPATH|RUNPATH' && bad "$f has an RPATH: $(readelf -d "$f" | grep -E 'RPATH|RUNPATH')"
-	ldd "$f" | grep -q 'not found' && bad "ldd $f: $(ldd "$f" | grep 'not found')"
+	readelf -d "$f" | grep -qE 'RPATH|RUNPATH' && note_fail "$f has an RPATH: $(readelf -d "$f" | grep -E 'RPATH|RUNPATH')"
+	ldd "$f" | grep -q 'not found' && note_fail "ldd $f: $(ldd "$f" | grep 'not found')"
 done
 echo "ok: no RPATH, ldd resolves everything (bcc-run, opensnoop_simple, target-sample, libbcc-c.so.0)"
-[ "$(pkg-config --modversion bcc-c)" = "$version" ] || bad "pkg-config --modversion bcc-c: $(pkg-config --modversion bcc-c)"
-grep -q '^/usr/include/bcc-c/.*\.h$' "$tmp/files" || bad "no header in /usr/include/bcc-c"
+[ "$(pkg-config --modversion bcc-c)" = "$version" ] || note_fail "pkg-config --modversion bcc-c: $(pkg-config --modversion bcc-c)"
+grep -q '^/usr/include/bcc-c/.*\.h$' "$tmp/files" || note_fail "no header in /usr/include/bcc-c"
 [ -z "$(MANROFFOPT=-ww MANWIDTH=80 man -l /usr/share/man/man3/bcc-c.3.gz 2>&1 >/dev/null)" ] ||
-	bad "man -l bcc-c.3.gz with groff -ww warns"
+	note_fail "man -l bcc-c.3.gz with groff -ww warns"
 
 # examples/c, copied out of the tree and built by their Makefile with
 # pkg-config --cflags --libs bcc-c; uprobe_count counts the 50 calls to
@@ -174,59 +161,53 @@ cp -r "$examples" "$tmp/examples"
 if make -s -C "$tmp/examples" CFLAGS="-O2 -Wall -Wextra -Werror" >"$tmp/make.log" 2>&1; then
 	echo "ok: built $examples (uprobe_count, perf_events) with pkg-config against the packages"
 else
-	bad "cannot build $examples against the installed packages:"; sed 's/^/    /' "$tmp/make.log"
+	note_fail "cannot build $examples against the installed packages:"; sed 's/^/    /' "$tmp/make.log"
 fi
 if [ -x "$tmp/examples/uprobe_count" ]; then
 	loaded=$(ldd "$tmp/examples/uprobe_count" | sed -n 's/.*libbcc-c\.so\.0 => \([^ ]*\).*/\1/p')
 	[ -n "$loaded" ] && [ "$(readlink -f "$loaded")" = "$(readlink -f "$so")" ] ||
-		bad "uprobe_count does not load $so: $(ldd "$tmp/examples/uprobe_count" | grep bcc-c)"
+		note_fail "uprobe_count does not load $so: $(ldd "$tmp/examples/uprobe_count" | grep bcc-c)"
 	"$tmp/examples/uprobe_count" /usr/lib/bcc-c/target-sample func >"$tmp/count" 2>"$tmp/count.err" &
 	counter=$!
-	for ((i = 0; i < 600; i++)); do # 30 s: a compile on a cold cache
-		grep -q '^uprobe_count: ready' "$tmp/count.err" && break
-		kill -0 "$counter" 2>/dev/null || break
-		sleep 0.05
-	done
-	if grep -q '^uprobe_count: ready' "$tmp/count.err"; then
+	# 30 s: a compile on a cold cache
+	if wait_for "$tmp/count.err" '^uprobe_count: ready' 30 "$counter"; then
 		/usr/lib/bcc-c/target-sample -i 1 -n 50 >"$tmp/target"
 		pid=$(sed -n 's/^pid = //p' "$tmp/target")
-	else
-		bad "uprobe_count never said ready: $(cat "$tmp/count.err")"
 	fi
 	kill -INT "$counter" 2>/dev/null
-	wait "$counter" || bad "uprobe_count exited $?: $(cat "$tmp/count.err")"
+	wait "$counter" || note_fail "uprobe_count exited $?: $(cat "$tmp/count.err")"
 	if [ -n "${pid:-}" ] && grep -qE "^$pid +50$" "$tmp/count"; then
 		echo "ok: uprobe_count (installed libbcc-c) counted the 50 calls of target-sample $pid"
 	else
-		bad "uprobe_count did not count 50 calls for pid ${pid:-?}:"; sed 's/^/    /' "$tmp/count"
+		note_fail "uprobe_count did not count 50 calls for pid ${pid:-?}:"; sed 's/^/    /' "$tmp/count"
 	fi
 fi
 
 # dpkg -r: nothing of the packages left, the cache aside
-[ -d "$cache" ] || bad "the installed tools made no cache in $cache"
+[ -d "$cache" ] || note_fail "the installed tools made no cache in $cache"
 # shellcheck disable=SC2086
 if ! dpkg -r $packages >"$tmp/dpkg-r.log" 2>&1; then
-	bad "dpkg -r failed:"; sed 's/^/    /' "$tmp/dpkg-r.log"
+	note_fail "dpkg -r failed:"; sed 's/^/    /' "$tmp/dpkg-r.log"
 fi
 left=0
 while read -r path; do
 	if [ -d "$path" ]; then
 		# shared directories (/usr/sbin) stay; the packages' own go
-		case $path in *bcc-c*) bad "left after dpkg -r: $path/"; left=1 ;; esac
+		case $path in *bcc-c*) note_fail "left after dpkg -r: $path/"; left=1 ;; esac
 	elif [ -e "$path" ] || [ -L "$path" ]; then
-		bad "left after dpkg -r: $path"
+		note_fail "left after dpkg -r: $path"
 		left=1
 	fi
 done <"$tmp/files"
 [ "$left" = 0 ] && echo "ok: dpkg -r left none of the $(wc -l <"$tmp/files") paths"
 [ -d "$cache" ] && echo "ok: dpkg -r kept the cache $cache"
 # shellcheck disable=SC2086
-dpkg --purge $packages >"$tmp/dpkg-purge.log" 2>&1 || { bad "dpkg --purge failed:"; cat "$tmp/dpkg-purge.log"; }
-[ -e "$cache" ] && bad "dpkg --purge left the cache $cache" || echo "ok: dpkg --purge removed $cache"
+dpkg --purge $packages >"$tmp/dpkg-purge.log" 2>&1 || { note_fail "dpkg --purge failed:"; cat "$tmp/dpkg-purge.log"; }
+[ -e "$cache" ] && note_fail "dpkg --purge left the cache $cache" || echo "ok: dpkg --purge removed $cache"
 for p in $packages; do
 	dpkg-query -W "$p" >/dev/null 2>&1 && [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p")" != "un " ] &&
-		bad "dpkg still knows $p: $(dpkg-query -W -f='${db:Status-Abbrev}' "$p")"
+		note_fail "dpkg still knows $p: $(dpkg-query -W -f='${db:Status-Abbrev}' "$p")"
 done
-ldconfig -p | grep -q 'libbcc-c\.so' && bad "ld.so.cache still has libbcc-c after dpkg -r"
+ldconfig -p | grep -q 'libbcc-c\.so' && note_fail "ld.so.cache still has libbcc-c after dpkg -r"
 installed=0
 exit $fail
