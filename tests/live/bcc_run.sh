@@ -30,7 +30,7 @@ start hello "$EX/hello_tracepoint.bpf.c"
 mkfifo "$work/p1.fifo"
 sh -c 'echo $$ > "$1"; exec 3< "$2"; read -r x < "$3"' sh "$work/p1" "$path" "$work/p1.fifo" &
 opener=$!
-until [ -s "$work/p1" ]; do sleep 0.01; done
+wait_for "$work/p1" '^[0-9]+$' 10 $opener
 p=$(cat "$work/p1")
 wait_for "$work/hello" " $p +openat $path$" 10 $runner
 echo done > "$work/p1.fifo"

@@ -128,10 +128,7 @@ snoop_sees() {
 	echo x > "$path"
 	BCC_C_CACHE_DIR=$dir "$BIN/opensnoop_simple" --probe tracepoint -d 1 > "$work/snoop" 2> "$work/snoop.err" &
 	pid=$!
-	for _ in $(seq 100); do
-		grep -q 'PID ' "$work/snoop" || ! kill -0 $pid 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_for "$work/snoop" 'PID ' 10 $pid
 	cat "$path" > /dev/null
 	wait $pid || note_fail "$what: opensnoop_simple exited $?: $(cat "$work/snoop.err")"
 	grep -q "$path" "$work/snoop" || note_fail "$what: the run did not see the open"

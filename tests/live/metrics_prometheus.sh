@@ -132,13 +132,8 @@ clients=$!
 wait_for "$work/clients" '^holding' 10 $clients
 printed=$(grep -c '^pid=[0-9]* count=3001$' "$work/out")
 dd if=/dev/zero of=/dev/null bs=3001 count=100 status=none
-for _ in $(seq 100); do
-	[ "$(grep -c '^pid=[0-9]* count=3001$' "$work/out")" -ge $((printed + 100)) ] && break
-	sleep 0.05
-done
-n=$(grep -c '^pid=[0-9]* count=3001$' "$work/out")
-[ "$n" -ge $((printed + 100)) ] ||
-	note_fail "with stalled clients, $((n - printed)) of 100 events were printed"
+wait_for "$work/out" '^pid=[0-9]* count=3001$' 5 "" $((printed + 100)) ||
+	note_fail "with stalled clients, $(($(grep -c '^pid=[0-9]* count=3001$' "$work/out") - printed)) of 100 events were printed"
 v=$(http_get "$url" | awk '$1 == "bcc_run_events_total{table=\"events\"}" { print $2 }')
 [ "$v" = 500 ] || note_fail "with stalled clients, GET /metrics says $v events, not 500"
 kill $clients 2>/dev/null
@@ -222,7 +217,7 @@ bad() {
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); print(s.getsockname()[1], flush=True)
 time.sleep(30)' > "$work/busy" &
 busy=$!
-until [ -s "$work/busy" ]; do sleep 0.05; done
+wait_for "$work/busy" '^[0-9]+$' 10 $busy
 before=$(snapshot)
 bad "port in use" "cannot serve metrics on '127\.0\.0\.1:$(cat "$work/busy")': another program listens on that port" \
 	--metrics "127.0.0.1:$(cat "$work/busy")"
