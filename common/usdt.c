@@ -40,6 +40,35 @@ static int copy_field(char *dst, size_t size, const char *src, size_t len)
 	return 0;
 }
 
+/* FN is pasted into the C written before the text (_bpf_readarg_FN_N()),
+ * and sdt.h makes PROVIDER and PROBE preprocessor tokens: each must be a C
+ * identifier, or a spec could smuggle C into the compile. */
+static bool c_ident(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+static int usdt_spec_check(const struct usdt_spec *s, const char **why)
+{
+	if (!c_ident(s->fn)) {
+		*why = "FN must name a function of the BPF text, a C identifier (letters, digits "
+		       "and '_', not starting with a digit)";
+		return -EINVAL;
+	}
+	if ((s->provider[0] && !c_ident(s->provider)) || !c_ident(s->probe)) {
+		*why = "PROVIDER and PROBE must be C identifiers, as <sys/sdt.h> names them "
+		       "(readelf -n BINARY lists the probes)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int usdt_spec_parse(const char *s, struct usdt_spec *out, const char **why)
 {
 	const char *fn = strrchr(s, ':'), *probe, *prov = NULL;
@@ -66,6 +95,8 @@ int usdt_spec_parse(const char *s, struct usdt_spec *out, const char **why)
 				(size_t)(probe - 1 - prov))) ||
 	    copy_field(out->target, sizeof(out->target), s,
 		       (size_t)((prov ? prov : probe) - 1 - s)))
+		return -EINVAL;
+	if (usdt_spec_check(out, why))
 		return -EINVAL;
 	errno = 0;
 	pid = strtol(out->target, &end, 10);
@@ -412,7 +443,15 @@ int usdt__open(const struct usdt_spec *specs, size_t n, struct usdt **out, char 
 	if (!u || !(u->ctxs = calloc(n ? n : 1, sizeof(*u->ctxs))))
 		goto err;
 	for (; u->n < n; u->n++) {
+		const char *why;
+
 		u->ctxs[u->n].spec = &specs[u->n];
+		err = usdt_spec_check(&specs[u->n], &why);
+		if (err) {
+			snprintf(errmsg, len, "cannot enable USDT probe '%s' for '%s': %s",
+				 specs[u->n].probe, specs[u->n].fn, why);
+			goto err;
+		}
 		err = usdt_enable(&u->ctxs[u->n], errmsg, len);
 		if (err) {
 			u->n++; /* usdt__free() closes its context */

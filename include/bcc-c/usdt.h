@@ -26,7 +26,10 @@ struct usdt_spec {
 	char fn[256];      /* the BPF function run at the probe */
 };
 
-/* Returns 0, or -EINVAL with a reason in why (a static string). */
+/* Returns 0, or -EINVAL with a reason in why (a static string). FN,
+ * PROVIDER and PROBE must be C identifiers: FN is pasted into the
+ * argument code (usdt__open() refuses a spec filled in by hand that is
+ * not). */
 BCC_C_API int usdt_spec_parse(const char *s, struct usdt_spec *out, const char **why);
 
 struct usdt;

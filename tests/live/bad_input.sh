@@ -53,4 +53,13 @@ else
 	expect_fail "this kernel has no kprobes \(CONFIG_KPROBES is off\)" -- \
 		"$BIN/uprobe_simple" -f "$work/kprobe.bpf.c" -d 1
 fi
+# --usdt: FN is pasted into the C written before the text, so anything but
+# a C identifier is refused before clang runs (it compiled the injected C)
+cat > "$work/usdt.bpf.c" <<'C'
+int on_value(struct pt_regs *ctx) { u64 v = 0; bpf_usdt_readarg(1, ctx, &v); return 0; }
+C
+expect_fail "^bcc-run: error: invalid --usdt '$HELPERS/usdt_sample:bcc_c_test:value:fn\\(\\)\\{\\}; int x': FN must name a function of the BPF text, a C identifier" -- \
+	"$BIN/bcc-run" "$work/usdt.bpf.c" --usdt "$HELPERS/usdt_sample:bcc_c_test:value:fn(){}; int x" -d 1
+expect_fail "^bcc-run: error: invalid --usdt '$HELPERS/usdt_sample:bcc-c:value:on_value': PROVIDER and PROBE must be C identifiers" -- \
+	"$BIN/bcc-run" "$work/usdt.bpf.c" --usdt "$HELPERS/usdt_sample:bcc-c:value:on_value" -d 1
 exit $fail

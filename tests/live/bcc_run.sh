@@ -88,7 +88,7 @@ go_after_ready() {
 	sh -c 'echo $$ > "$1"; read -r x < "$2"; shift 2; exec "$@"' sh \
 		"$work/$name.pid" "$work/$name.fifo" "$@" > /dev/null &
 	worker=$!
-	until [ -s "$work/$name.pid" ]; do sleep 0.01; done
+	wait_for "$work/$name.pid" '^[0-9]+$' 10 $worker
 }
 go() { echo go > "$work/$1.fifo"; wait $worker; }
 

@@ -34,7 +34,8 @@ entry=$(ls "$BCC_C_CACHE_DIR"/*.img)
 target=$!
 "$BIN/uprobe_simple" -d 3 > "$work/warm" 2> "$work/warm.err" &
 tracer=$!
-sleep 1.5
+# attached (the header is printed then): past the point that loads clang
+wait_for "$work/warm" '^TIME\(s\) ' 10 $tracer
 grep -E "libLLVM|libbcc\.so" /proc/$tracer/maps && note_fail "warm run mapped the compiler"
 grep -q "libbcc_bpf" /proc/$tracer/maps || note_fail "warm run did not map libbcc_bpf (not running?)"
 wait $tracer || note_fail "warm uprobe_simple exited $?"
@@ -42,9 +43,9 @@ grep -q "loaded from the compile cache" "$work/warm.err" || note_fail "third run
 grep -qE " $target +arg = [0-9]+$" "$work/warm" || note_fail "warm run saw no event"
 grep -qE " $target +return value = [0-9]+$" "$work/warm" || note_fail "warm run saw no return"
 # and a cold one does map it (the check above can fail)
-"$BIN/uprobe_simple" --no-cache -d 3 > /dev/null 2> "$work/cold.err" &
+"$BIN/uprobe_simple" --no-cache -d 3 > "$work/cold" 2> "$work/cold.err" &
 tracer=$!
-sleep 2
+wait_for "$work/cold" '^TIME\(s\) ' 30 $tracer
 grep -q "libLLVM" /proc/$tracer/maps || note_fail "cold run did not map LLVM: the check proves nothing"
 wait $tracer
 grep -q "compiled" "$work/cold.err" || note_fail "--no-cache did not compile"

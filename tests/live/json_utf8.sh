@@ -14,23 +14,11 @@ echo x > "$path"
 
 "$BIN/bcc-run" "$EX/open_events.bpf.c" --json > "$work/out" 2> "$work/err" &
 runner=$!
-for _ in $(seq 300); do
-	grep -q "^bcc-run: ready:" "$work/err" && break
-	kill -0 $runner 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -q "^bcc-run: ready:" "$work/err"; then
-	echo "FAIL: bcc-run never said 'bcc-run: ready:' within 30 s; its stderr:"
-	sed 's/^/    /' "$work/err"
-	exit 1
-fi
+wait_for "$work/err" '^bcc-run: ready:' 30 $runner || exit 1
 
 cat "$path" > /dev/null
 # the opener's event is printed at most ~50 ms after the open
-for _ in $(seq 50); do
-	grep -qF "\"fname\":\"$path\"" "$work/out" && break
-	sleep 0.1
-done
+wait_for "$work/out" "\"fname\":\"$path\"" 5 $runner
 kill -INT $runner
 wait $runner || note_fail "bcc-run exited $?: $(cat "$work/err")"
 runner=

@@ -99,8 +99,14 @@ check_clean "$before" "bcc-run on IFUNCs"
 mkdir "$work/dir"
 for i in $(seq 100); do : > "$work/dir/name-$i"; done
 mkfifo "$work/go"
-sh -c 'read -r x < "$1"; exec ls -l "$2"' sh "$work/go" "$work/dir" > /dev/null &
+: > "$work/lister"
+# -p reads the process's maps for libc: the shell says it runs (exec'd and
+# linked, libc mapped) before the tool starts; $! alone may still be the
+# process as soon as it is forked, maybe exec'd with libc not mapped yet
+sh -c 'echo $$ > "$1"; read -r x < "$2"; exec ls -l "$3"' sh "$work/lister" "$work/go" \
+	"$work/dir" > /dev/null &
 lister=$!
+wait_for "$work/lister" "^$lister\$" 10 $lister
 "$BIN/strlen_snoop_simple" -p $lister > "$work/trace" 2> "$work/trace.err" &
 tracer=$!
 wait_for "$work/trace" '^TIME\(s\) ' 10 $tracer

@@ -119,8 +119,10 @@ expect_ok "^PID +COMM +FD +ERR +PATH" -- /usr/sbin/opensnoop_simple -d 1
 expect_ok "^PID +COMM +FD +ERR +PATH" -- \
 	/usr/sbin/opensnoop_simple -f /usr/share/bcc-c/bpf_text/opensnoop_simple.bpf.c -d 1
 # uprobe_simple finds the installed target-sample (/usr/lib/bcc-c), off PATH
-/usr/lib/bcc-c/target-sample -i 50 -n 80 >/dev/null &
+/usr/lib/bcc-c/target-sample -i 50 -n 80 >"$tmp/sample" &
 target=$!
+# -p needs the process to have exec'd target-sample: it prints its pid then
+wait_for "$tmp/sample" '^pid = ' 10 "$target"
 expect_ok "arg = [0-9]+" -- /usr/sbin/uprobe_simple -p "$target" -d 2
 wait "$target"
 command -v target-sample >/dev/null && note_fail "target-sample is on PATH: $(command -v target-sample)"

@@ -102,7 +102,9 @@ int main(void)
 	struct usdt_spec spec;
 	const char *why = NULL;
 	int r_table, r_bad, r_spec, r_compile, r_counts, r_pairs, r_perf, r_update, r_lookup,
-	    r_first, r_delete, r_gone, r_uprobe;
+	    r_first, r_delete, r_gone, r_uprobe, r_usdt;
+	struct usdt *usdt = NULL;
+	char usdtmsg[512];
 	uint32_t key = 7, first = 0;
 	uint64_t val = 42, got = 0;
 	char badmsg[1024], perfmsg[512], uprobemsg[512];
@@ -137,6 +139,11 @@ int main(void)
 	tracer__free(t);
 	tracer__free(NULL);
 	r_spec = usdt_spec_parse("nonsense", &spec, &why);
+	/* a spec filled in by hand: FN is pasted into the argument code */
+	snprintf(spec.target, sizeof(spec.target), "/bin/true");
+	snprintf(spec.probe, sizeof(spec.probe), "value");
+	snprintf(spec.fn, sizeof(spec.fn), "fn(){}; int x");
+	r_usdt = usdt__open(&spec, 1, &usdt, usdtmsg, sizeof(usdtmsg));
 	quiet_end("the failing calls");
 	CHECK_INT(r_table, -ENOENT);
 	if (geteuid() == 0) {
@@ -150,6 +157,10 @@ int main(void)
 	}
 	CHECK_INT(r_spec, -EINVAL);
 	CHECK(why && why[0]);
+	CHECK_INT(r_usdt, -EINVAL);
+	CHECK(usdt == NULL);
+	CHECK(strstr(usdtmsg, "cannot enable USDT probe 'value' for 'fn(){}; int x': FN must "
+			      "name a function of the BPF text, a C identifier") != NULL);
 
 	if (geteuid() != 0) {
 		if (check_failures)

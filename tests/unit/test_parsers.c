@@ -6,10 +6,12 @@
 #include "spec.h"
 #include "suggest.h"
 #include "tool.h"
+#include "usdt.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static void test_spec(void)
@@ -44,6 +46,43 @@ static void test_spec(void)
 	static const char *const bad2[] = { "", "a", ":f", "a:", "a:b:c" };
 	for (size_t i = 0; i < sizeof(bad2) / sizeof(bad2[0]); i++)
 		CHECK_INT(spec_parse(bad2[i], 2, &s, &why), -EINVAL);
+}
+
+/* --usdt PATH|PID:[PROVIDER:]PROBE:FN: FN is pasted into the C written
+ * before the text (_bpf_readarg_FN_N()), so it and the probe's names must
+ * be C identifiers, or a spec injects C into the compile */
+static void test_usdt_spec(void)
+{
+	struct usdt_spec u;
+	const char *why;
+
+	CHECK_INT(usdt_spec_parse("/usr/lib/libstdc++.so.6:libstdcxx:throw:on_throw", &u, &why), 0);
+	CHECK_STR(u.target, "/usr/lib/libstdc++.so.6");
+	CHECK_STR(u.provider, "libstdcxx");
+	CHECK_STR(u.probe, "throw");
+	CHECK_STR(u.fn, "on_throw");
+	CHECK_INT(usdt_spec_parse("1234:value:_fn2", &u, &why), 0);
+	CHECK_INT(u.pid, 1234);
+	CHECK_STR(u.target, "");
+	CHECK_STR(u.provider, "");
+	CHECK_STR(u.fn, "_fn2");
+
+	static const char *const bad[] = {
+		"", "a", "a:b", ":b:c", "a::c", "0:p:f",
+		"./a.out:probe:fn(){}; int x", /* C after FN: compiled before this check */
+		"./a.out:probe:1fn", "./a.out:probe:f-n", "./a.out:probe:f n",
+		"./a.out:prov-ider:probe:fn", "./a.out:pro\nbe:fn", "./a.out:prov:pro be:fn",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		CHECK_INT(usdt_spec_parse(bad[i], &u, &why), -EINVAL);
+		CHECK(why && why[0]);
+	}
+	CHECK_INT(usdt_spec_parse("./a.out:probe:fn(){}; int x", &u, &why), -EINVAL);
+	CHECK_STR(why, "FN must name a function of the BPF text, a C identifier (letters, "
+		       "digits and '_', not starting with a digit)");
+	CHECK_INT(usdt_spec_parse("./a.out:prov-ider:probe:fn", &u, &why), -EINVAL);
+	CHECK(strstr(why, "PROVIDER and PROBE must be C identifiers") != NULL);
 }
 
 static void test_layout(void)
@@ -236,6 +275,7 @@ static void test_read_text(void)
 int main(void)
 {
 	test_spec();
+	test_usdt_spec();
 	test_layout();
 	test_suggest();
 	test_diag();
