@@ -228,12 +228,22 @@ int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 
+	/* SIGUSR1 stays blocked until sigsuspend(): one sent between the test
+	 * of go and a pause() would be lost, and the process would wait for
+	 * alarm() to end it */
+	sigset_t usr1, none;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	signal(SIGUSR1, on_usr1);
 	printf("pid = %d\n", (int)getpid());
 	fflush(stdout);
 	alarm(60);
 	while (!go)
-		pause();
+		sigsuspend(&none);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	if (!strcmp(mode, "calls")) {
 		conf_outer();
 	} else if (!strcmp(mode, "stack")) {

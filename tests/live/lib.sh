@@ -94,10 +94,11 @@ check_clean() {
 wait_for() {
 	local file=$1 pattern=$2 timeout=$3 pid=${4:-} count=${5:-1} i
 
+	# grep -c prints nothing for a FILE not yet made: that counts as 0
 	for ((i = 0; i < timeout * 20; i++)); do
-		[ "$(grep -cE -- "$pattern" "$file" 2>/dev/null)" -ge "$count" ] && return 0
+		[ "$(grep -cE -- "$pattern" "$file" 2>/dev/null || :)" -ge "$count" ] 2>/dev/null && return 0
 		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-			[ "$(grep -cE -- "$pattern" "$file" 2>/dev/null)" -ge "$count" ] && return 0
+			[ "$(grep -cE -- "$pattern" "$file" 2>/dev/null || :)" -ge "$count" ] 2>/dev/null && return 0
 			note_fail "process $pid ended before $file had $count line(s) matching /$pattern/; $file holds:"
 			tail -n 40 "$file" 2>/dev/null | sed 's/^/    /'
 			return 1

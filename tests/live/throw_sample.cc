@@ -27,12 +27,22 @@ int main(int argc, char **argv)
 	int now = argc > 1 && !strcmp(argv[1], "--now");
 	long n = argc > 1 + now ? strtol(argv[1 + now], nullptr, 10) : 5, caught = 0;
 
+	/* SIGUSR1 stays blocked until sigsuspend(): one sent between the test
+	 * of go and a pause() would be lost, and the process would wait for
+	 * alarm() to end it */
+	sigset_t usr1, none;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &usr1, nullptr);
 	signal(SIGUSR1, on_usr1);
 	printf("pid = %d\n", (int)getpid());
 	fflush(stdout);
 	alarm(60);
 	while (!now && !go)
-		pause();
+		sigsuspend(&none);
+	sigprocmask(SIG_UNBLOCK, &usr1, nullptr);
 	printf("typeinfo = %lu\n", (unsigned long)&typeid(bcc_c_error));
 	for (long i = 1; i <= n; i++) {
 		try {

@@ -55,12 +55,22 @@ int main(int argc, char **argv)
 	long n = argc > 1 + now ? strtol(argv[1 + now], NULL, 10) : 5, fired = 0;
 	const char *text = "hello usdt";
 
+	/* SIGUSR1 stays blocked until sigsuspend(): one sent between the test
+	 * of go and a pause() would be lost, and the process would wait for
+	 * alarm() to end it */
+	sigset_t usr1, none;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	signal(SIGUSR1, on_usr1);
 	printf("pid = %d\n", (int)getpid());
 	fflush(stdout);
 	alarm(60);
 	while (!now && !go)
-		pause();
+		sigsuspend(&none);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	printf("enabled = %d\n", BCC_C_TEST_VALUE_ENABLED() ? 1 : 0);
 	if (BCC_C_TEST_VALUE_ENABLED())
 		for (fired = 0; fired < n; fired++)
