@@ -235,7 +235,8 @@ static int trust_deps(const struct ifunc_sandbox *sb, const char *lib, char *why
 		listed += r != 1;
 		err = r == 1 ? 0 : r;
 	}
-	if (!err && !listed) {
+	/* a library that links nothing is "statically linked" to ld.so */
+	if (!err && !listed && !strstr(out, "statically linked")) {
 		/* not a dynamic object: ld.so said why */
 		snprintf(why, len, "%.*s", (int)strcspn(out, "\n"), out);
 		err = -ENOEXEC;
