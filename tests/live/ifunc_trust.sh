@@ -35,7 +35,7 @@ cp "$HELPERS/libifunc_mark.so" "$work/user/"
 chown -R nobody "$work/user"
 lib=$work/user/libifunc_mark.so
 expect_fail "^bcc-run: error: cannot attach uprobe 'on_call' to 'ifunc_mark' in '$lib': it is an IFUNC .*'$lib' is owned by nobody \(uid 65534\); put the library where only root can write .*BINARY:0xADDR" -- \
-	"$BIN/bcc-run" "$work/calls.bpf.c" -u "$lib:ifunc_mark:on_call"
+	"$BIN/bcc-run" "$work/calls.bpf.c" -d 5 -u "$lib:ifunc_mark:on_call"
 [ -e "$lib.mark" ] && note_fail "the user's library ran: $(cat "$lib.mark")"
 addr=$(nm "$lib" | awk '$3 == "ifunc_mark_user" { print $1 }')
 "$BIN/bcc-run" "$work/calls.bpf.c" -u "$lib:0x$addr:on_call" > /dev/null 2> "$work/addr.err" &
@@ -44,7 +44,7 @@ wait_for "$work/addr.err" '^bcc-run: ready: 1 probe' 60 $runner
 kill -INT $runner
 wait $runner || note_fail "bcc-run at 0x$addr exited $?: $(cat "$work/addr.err")"
 [ -e "$lib.mark" ] && note_fail "the user's library ran: $(cat "$lib.mark")"
-echo "a user's library: refused, no mark; by address: attached"
+echo "a user's library: checked the refusal, the mark, the attach by address"
 
 # 2. Ctrl-C between attaches
 specs=()

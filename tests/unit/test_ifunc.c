@@ -149,10 +149,38 @@ static void check_users_dependency(const char *mark_lib, const char *needs_mark,
 	remove_copy(dir, lib);
 }
 
+/* The libraries of the build tree, which an IFUNC lookup may load only
+ * when only root can change them (a root's build, as here). */
+static void check_build_tree(const char *lib, const char *pie)
+{
+	uint64_t vaddr = 0, off = 0, want = 0;
+	char name[256], why[1024];
+
+	if (ifunc_resolve(lib, "ifunc_sample", &vaddr, why, sizeof(why)) == -EPERM) {
+		printf("SKIP: the cases of the build tree's libraries: %s\n", why);
+		return;
+	}
+	/* the implementation picked, found by its name in the symbol table,
+	 * and the file offset a uprobe takes */
+	CHECK_INT(uprobe_target_name(lib, vaddr, name, sizeof(name)), 0);
+	CHECK_STR(name, "ifunc_sample_b");
+	CHECK_INT(uprobe_target_addr(lib, vaddr, 0, &off), 0);
+	CHECK_INT(uprobe_target_symbol(lib, "ifunc_sample_b", 0, &want), 0);
+	CHECK_INT(off, want);
+
+	/* what cannot be resolved says why */
+	CHECK_INT(ifunc_resolve(lib, "no_such_symbol", &vaddr, why, sizeof(why)), -ENOENT);
+	CHECK(why[0] != '\0');
+	CHECK_INT(ifunc_resolve(pie, "func", &vaddr, why, sizeof(why)), -ENOEXEC);
+	CHECK(strstr(why, "executable") != NULL);
+	CHECK_INT(ifunc_resolve("/nonexistent/lib.so", "x", &vaddr, why, sizeof(why)), -ENOEXEC);
+
+}
+
 int main(int argc, char **argv)
 {
-	char libc[PATH_MAX], name[256], why[512];
-	uint64_t vaddr = 0, off = 0, want = 0;
+	char libc[PATH_MAX], why[512];
+	uint64_t vaddr = 0, off = 0;
 	const char *lib, *pie;
 
 	if (argc < 5) {
@@ -170,21 +198,7 @@ int main(int argc, char **argv)
 	CHECK_INT(ifunc_check(pie, "func", 0), 0);
 	CHECK_INT(ifunc_check("/etc/passwd", "func", 0), -ENOEXEC);
 
-	/* the implementation picked, found by its name in the symbol table,
-	 * and the file offset a uprobe takes */
-	CHECK_INT(ifunc_resolve(lib, "ifunc_sample", &vaddr, why, sizeof(why)), 0);
-	CHECK_INT(uprobe_target_name(lib, vaddr, name, sizeof(name)), 0);
-	CHECK_STR(name, "ifunc_sample_b");
-	CHECK_INT(uprobe_target_addr(lib, vaddr, 0, &off), 0);
-	CHECK_INT(uprobe_target_symbol(lib, "ifunc_sample_b", 0, &want), 0);
-	CHECK_INT(off, want);
-
-	/* what cannot be resolved says why */
-	CHECK_INT(ifunc_resolve(lib, "no_such_symbol", &vaddr, why, sizeof(why)), -ENOENT);
-	CHECK(why[0] != '\0');
-	CHECK_INT(ifunc_resolve(pie, "func", &vaddr, why, sizeof(why)), -ENOEXEC);
-	CHECK(strstr(why, "executable") != NULL);
-	CHECK_INT(ifunc_resolve("/nonexistent/lib.so", "x", &vaddr, why, sizeof(why)), -ENOEXEC);
+	check_build_tree(lib, pie);
 
 	/* glibc's strlen and memcpy (the default version, memcpy@@GLIBC_2.14;
 	 * memcpy@GLIBC_2.2.5 is plain code) are IFUNCs; the helper process
