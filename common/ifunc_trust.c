@@ -11,8 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ld.so --list of a library lists what it loads in a few lines */
-#define LIST_MAX 65536
+/* ld.so --list of a library lists what it loads, and where it searched,
+ * in a few lines a library */
+#define LIST_MAX (1 << 20)
 #define LIST_TIMEOUT_MS 10000
 
 /* the fix, the same for every file: said once, at the end */
@@ -54,13 +55,14 @@ static void describe(const char *p, const char *about, const struct stat *st, ch
 		 "change that code, and '%s'%s is %s; %s", p, about, owner, TRUST_FIX);
 }
 
-/* Checks real (a real path: no symbolic link in it) and every directory
- * above it, up to /. what says why real is loaded ("" for the library
- * itself, ", which loading 'X' loads," for one it links). */
-static int trust_chain(const char *real, const char *what, char *why, size_t len)
+/* Checks real (a real path: no symbolic link in it), a file or (is_file
+ * false) a directory, and every directory above it, up to /. what says why
+ * real matters ("" for the library itself, ", which loading 'X' loads,"
+ * for one it links). */
+static int trust_chain(const char *real, bool is_file, const char *what, char *why, size_t len)
 {
 	char p[PATH_MAX], about[PATH_MAX + 64];
-	bool leaf = true;
+	bool leaf = is_file, first = true;
 	struct stat st;
 
 	if (snprintf(p, sizeof(p), "%s", real) >= (int)sizeof(p))
@@ -72,7 +74,7 @@ static int trust_chain(const char *real, const char *what, char *why, size_t len
 			return -ENOEXEC;
 		}
 		if (!stat_trusted(&st, leaf)) {
-			if (leaf)
+			if (first)
 				snprintf(about, sizeof(about), "%s", what);
 			else
 				snprintf(about, sizeof(about), " (a directory above '%s'%s)", real,
@@ -83,7 +85,7 @@ static int trust_chain(const char *real, const char *what, char *why, size_t len
 		if (!p[0])
 			return 0;
 		*strrchr(p, '/') = '\0';
-		leaf = false;
+		leaf = first = false;
 	}
 }
 
@@ -162,7 +164,8 @@ static void list_main(void *arg)
 {
 	const struct list_args *a = arg;
 	const char *argv[7];
-	char *envp[] = { NULL };
+	/* libs: where it searched, found or not (a user could add one later) */
+	char *envp[] = { "LD_DEBUG=libs", NULL };
 	int n = 0;
 
 	argv[n++] = a->interp;
@@ -195,7 +198,49 @@ static int trust_line(char *line, const char *lib, char *why, size_t len)
 		return -ENOEXEC;
 	}
 	snprintf(what, sizeof(what), ", which loading '%s' loads,", lib);
-	return trust_chain(real, what, why, len);
+	return trust_chain(real, true, what, why, len);
+}
+
+/* A directory ld.so searches for what lib loads, found or not: no one but
+ * root may add a library to it, so it (or, when it does not exist, the
+ * nearest directory above that does) must be root's. Relative ones are
+ * from /, the sandbox's working directory. */
+static int trust_search_dir(const char *dir, const char *lib, char *why, size_t len)
+{
+	char p[PATH_MAX], real[PATH_MAX], what[PATH_MAX + 64];
+	char *slash;
+
+	snprintf(p, sizeof(p), "%s%s", dir[0] == '/' ? "" : "/", dir);
+	while (!realpath(p, real)) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return -errno;
+		slash = strrchr(p, '/');
+		slash[slash == p] = '\0';
+	}
+	snprintf(what, sizeof(what), ", a directory the dynamic linker searches for what '%s' "
+		 "loads,", lib);
+	return trust_chain(real, false, what, why, len);
+}
+
+/* "   1234:\t search path=/a/tls:/a\t\t(RUNPATH from file /x.so)", as
+ * LD_DEBUG=libs says it; 1 when the line is no such line. */
+static int trust_search_line(const char *line, const char *lib, char *why, size_t len)
+{
+	const char *p = strstr(line, "search path=");
+	char dir[PATH_MAX];
+	int err = 0;
+
+	if (!p)
+		return 1;
+	for (p += strlen("search path="); *p && *p != '\t' && !err; p += *p == ':') {
+		size_t n = strcspn(p, ":\t");
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)n, p);
+		p += n;
+		if (dir[0])
+			err = trust_search_dir(dir, lib, why, len);
+	}
+	return err;
 }
 
 /* Every file ld.so would load with lib, with the library path this
@@ -206,7 +251,7 @@ static int trust_deps(const struct ifunc_sandbox *sb, const char *lib, char *why
 	struct ifunc_sandbox exec_sb = *sb;
 	char interp[PATH_MAX] = "", *out, *line, *save;
 	struct list_args a = { .interp = interp, .lib = lib };
-	int err = 0, listed = 0;
+	int err = 0, listed = 0, statically_linked;
 	ssize_t got;
 
 	dl_iterate_phdr(find_interp, interp);
@@ -229,14 +274,17 @@ static int trust_deps(const struct ifunc_sandbox *sb, const char *lib, char *why
 		return got < 0 ? (int)got : -E2BIG;
 	}
 	out[got] = '\0';
+	/* what ld.so says of a library that links nothing */
+	statically_linked = !strncmp(out, "\tstatically linked\n", 19);
 	for (line = strtok_r(out, "\n", &save); line && !err; line = strtok_r(NULL, "\n", &save)) {
-		int r = trust_line(line, lib, why, len);
+		int r = trust_search_line(line, lib, why, len);
 
+		if (r == 1)
+			r = trust_line(line, lib, why, len);
 		listed += r != 1;
 		err = r == 1 ? 0 : r;
 	}
-	/* a library that links nothing is "statically linked" to ld.so */
-	if (!err && !listed && !strstr(out, "statically linked")) {
+	if (!err && !listed && !statically_linked) {
 		/* not a dynamic object: ld.so said why */
 		snprintf(why, len, "%.*s", (int)strcspn(out, "\n"), out);
 		err = -ENOEXEC;
@@ -259,6 +307,6 @@ int ifunc_trust_library(const struct ifunc_sandbox *sb, const char *path, char *
 	if (!err)
 		err = real_file(path, real, rlen, why, len);
 	if (!err)
-		err = trust_chain(real, "", why, len);
+		err = trust_chain(real, true, "", why, len);
 	return err ? err : trust_deps(sb, real, why, len);
 }
