@@ -212,8 +212,11 @@ static int trust_search_dir(const char *dir, const char *lib, char *why, size_t 
 
 	snprintf(p, sizeof(p), "%s%s", dir[0] == '/' ? "" : "/", dir);
 	while (!realpath(p, real)) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			return -errno;
+		if (errno != ENOENT && errno != ENOTDIR) {
+			snprintf(why, len, "cannot check who can change '%s', a directory the "
+				 "dynamic linker searches: %s", p, strerror(errno));
+			return -ENOEXEC;
+		}
 		slash = strrchr(p, '/');
 		slash[slash == p] = '\0';
 	}
