@@ -1,18 +1,18 @@
 #include "ifunc.h"
 
+#include "ifunc_sandbox.h"
+#include "ifunc_trust.h"
+
 #include <bcc/bcc_elf.h>
 #include <bcc/bcc_proc.h>
 #include <bcc/bcc_syms.h>
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <link.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* A shared library's constructors run in the child; one that hangs must
@@ -40,6 +40,10 @@ struct reply {
 	int err;
 	uint64_t vaddr;
 	char why[512];
+};
+
+struct resolve_args {
+	const char *path, *sym;
 };
 
 static void child_resolve(const char *path, const char *sym, struct reply *r)
@@ -77,80 +81,51 @@ static void child_resolve(const char *path, const char *sym, struct reply *r)
 	r->vaddr = (uint64_t)(uintptr_t)addr - impl->l_addr;
 }
 
-/* The child keeps only the pipe: without the tracer's perf event and BPF
- * fds it holds no probe, so ending it, even by SIGKILL, detaches nothing. */
-static void __attribute__((noreturn)) child_main(int fd, const char *path, const char *sym)
+/* in the sandbox: the library's code runs here, as nobody */
+static void resolve_main(void *arg)
 {
+	const struct resolve_args *a = arg;
 	struct reply r = {0};
-	int null;
 
-	if (fd != 3 && dup2(fd, 3) < 0)
-		_exit(1);
-	closefrom(4);
-	/* a library's constructors may print */
-	null = open("/dev/null", O_RDWR);
-	if (null >= 0) {
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-	}
-	child_resolve(path, sym, &r);
+	child_resolve(a->path, a->sym, &r);
 	if (write(3, &r, sizeof(r)) != (ssize_t)sizeof(r))
 		_exit(1);
 	_exit(0);
 }
 
-static int wait_reply(int fd, pid_t child, struct reply *r)
+static int resolve_in_sandbox(const struct ifunc_sandbox *sb, const char *real,
+			      const char *sym, struct reply *r, char *why, size_t len)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	ssize_t n;
-	int ready;
+	struct resolve_args a = { .path = real, .sym = sym };
+	ssize_t got = ifunc_sandbox_run(sb, resolve_main, &a, r, sizeof(*r), RESOLVE_TIMEOUT_MS);
 
-	/* a signal of the tracer's (Ctrl-C) only sets a flag: keep waiting */
-	do
-		ready = poll(&p, 1, RESOLVE_TIMEOUT_MS);
-	while (ready < 0 && errno == EINTR);
-	if (ready == 0) {
-		kill(child, SIGKILL);
-		return -ETIMEDOUT;
-	}
-	do
-		n = read(fd, r, sizeof(*r));
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(*r) ? 0 : -ECHILD;
+	if (got == -ETIMEDOUT)
+		snprintf(why, len, "loading it took more than %d s", RESOLVE_TIMEOUT_MS / 1000);
+	else if (got == -EINTR)
+		snprintf(why, len, "interrupted by a signal");
+	else if (got < 0)
+		snprintf(why, len, "cannot start a process to load it: %s", strerror((int)-got));
+	else if (got != (ssize_t)sizeof(*r))
+		snprintf(why, len, "the helper process loading it died");
+	if (got < 0)
+		return (int)got;
+	return got == (ssize_t)sizeof(*r) ? 0 : -ECHILD;
 }
 
 int ifunc_resolve(const char *path, const char *sym, uint64_t *vaddr, char *why, size_t len)
 {
 	struct reply r = {0};
-	int fds[2], status, err;
-	pid_t child;
+	struct ifunc_sandbox sb;
+	char real[PATH_MAX];
+	int err;
 
 	why[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
-	child = fork();
-	if (child < 0) {
-		err = -errno;
-		close(fds[0]);
-		close(fds[1]);
-		snprintf(why, len, "fork: %s", strerror(-err));
+	ifunc_sandbox_init(&sb);
+	err = ifunc_trust_library(&sb, path, real, sizeof(real), why, len);
+	if (!err)
+		err = resolve_in_sandbox(&sb, real, sym, &r, why, len);
+	if (err)
 		return err;
-	}
-	if (child == 0)
-		child_main(fds[1], path, sym);
-	close(fds[1]);
-	err = wait_reply(fds[0], child, &r);
-	close(fds[0]);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (err == -ETIMEDOUT) {
-		snprintf(why, len, "loading it took more than %d s", RESOLVE_TIMEOUT_MS / 1000);
-		return err;
-	}
-	if (err) {
-		snprintf(why, len, "the helper process loading it died");
-		return err;
-	}
 	if (r.err) {
 		snprintf(why, len, "%.*s", (int)sizeof(r.why), r.why);
 		return r.err;

@@ -301,6 +301,9 @@ int tool_read_text(const char *path, char **out)
 
 int tool_fail(struct tracer *t, int err)
 {
+	/* Ctrl-C while attaching (an IFUNC lookup stops for it): nothing failed */
+	if (err == -EINTR && tool_exiting)
+		return 0;
 	log_error("%s", tracer__errmsg(t));
 	return err;
 }

@@ -81,7 +81,9 @@ int tool_open(struct tracer **out, const struct tool_opts *opts, const char *emb
  * bytes). Prints why and returns a negative errno on failure. */
 int tool_read_text(const char *path, char **out);
 
-/* Prints tracer__errmsg(t) and returns err. */
+/* Prints tracer__errmsg(t) and returns err; prints nothing and returns 0
+ * when err is -EINTR after a signal asked the tool to stop (Ctrl-C while
+ * attaching): the tool then ends as a Ctrl-C ends it. */
 int tool_fail(struct tracer *t, int err);
 
 /* -d: the run ends duration_s seconds from now; negative: never. */

@@ -516,8 +516,10 @@ static int session_open(struct session *s, const char *path, char *text)
 		err = tracer__autoattach(s->t);
 		err = err > 0 ? 0 : err;
 	}
+	/* Ctrl-C between two attaches stops there: there may be 64 of them */
 	for (size_t i = 0; i < env.nspecs && !err; i++)
-		err = attach_spec(s->t, env.specs[i].kind, &env.specs[i].spec);
+		err = tool_exiting ? -EINTR : attach_spec(s->t, env.specs[i].kind,
+							  &env.specs[i].spec);
 	if (!err && s->usdt)
 		err = usdt__attach(s->usdt, s->t);
 	if (!err && tracer__num_links(s->t) == 0)
@@ -920,6 +922,8 @@ int main(int argc, char **argv)
 		err = run(&s, path, opts.duration, &ex);
 		print_tables(&s);
 	}
+	if (err == -EINTR && tool_exiting)
+		err = 0; /* stopped while attaching: what was attached is detached */
 	session_close(&s);
 	export_close(&ex);
 	err = err != 0;

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 	err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "printarg",
 		.binary = "c", .symbol = "strlen", .pid = (pid_t)pid });
 	if (err) {
-		tool_fail(t, err);
+		err = tool_fail(t, err);
 		goto cleanup;
 	}
 	err = tool_trace_pipe_loop(opts.duration, TOOL_TIMED_HEADER, tool_print_timed, NULL);

@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 			.binary = env.binary, .symbol = "func", .pid = (pid_t)env.pid,
 			.retprobe = 1 });
 	if (err) {
-		tool_fail(t, err);
+		err = tool_fail(t, err);
 		goto cleanup;
 	}
 	err = tool_trace_pipe_loop(opts.duration, TOOL_TIMED_HEADER, tool_print_timed, NULL);
