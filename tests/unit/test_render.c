@@ -184,6 +184,24 @@ static void test_sections(void)
 	td_free(t);
 }
 
+/* render_hist_sections() of n keys { u32 name; u64 slot; } as text, the
+ * key's type described as libbcc does (a caller frees it). */
+static char *sections_of(const char *name, const void *keys, const uint64_t *counts, size_t n)
+{
+	char desc[160], *out = NULL;
+	size_t len = 0;
+	struct td_type *t;
+	FILE *f = open_memstream(&out, &len);
+
+	snprintf(desc, sizeof(desc), "[\"k\", [[\"%s\",\"u32\"], [\"__pad_1\",\"char\",[4]], "
+		 "[\"slot\",\"u64\"]], \"struct_packed\"]", name);
+	CHECK_INT(td_parse(desc, &t), 0);
+	CHECK_INT(render_hist_sections(f, t, keys, counts, n, false, "dist"), 0);
+	fclose(f);
+	td_free(t);
+	return out;
+}
+
 /* 40000 entries of 20000 sections (pid i in slots 1 and 2, the second
  * half of the keys in reverse): each section is printed once, in the
  * order of first appearance, with both its counts. With a scan of the
@@ -197,10 +215,8 @@ static void test_many_sections(void)
 		uint64_t slot;
 	} *keys = calloc(N, sizeof(*keys));
 	uint64_t *counts = calloc(N, sizeof(*counts));
-	struct td_type *t;
-	char *out = NULL, *p, want[64];
-	size_t len = 0, found = 0;
-	FILE *f;
+	char *out, *p, want[64];
+	size_t found = 0;
 
 	for (uint32_t i = 0; i < NSEC; i++) {
 		keys[i] = (struct key){ .pid = i, .slot = 1 };
@@ -208,11 +224,7 @@ static void test_many_sections(void)
 		counts[i] = 1;
 		counts[N - 1 - i] = 2;
 	}
-	CHECK_INT(td_parse("[\"k\", [[\"pid\",\"u32\"], [\"__pad_1\",\"char\",[4]], "
-			   "[\"slot\",\"u64\"]], \"struct_packed\"]", &t), 0);
-	f = open_memstream(&out, &len);
-	CHECK_INT(render_hist_sections(f, t, keys, counts, N, false, "dist"), 0);
-	fclose(f);
+	out = sections_of("pid", keys, counts, N);
 	/* line by line: ASan's strstr() measures all of out at every call */
 	for (p = out; *p; p++) {
 		if (*p != '\n' || strncmp(p, "\npid = ", 7))
@@ -228,7 +240,6 @@ static void test_many_sections(void)
 	CHECK(p && strstr(p, "         0 -> 1          : 1        |********************"));
 	CHECK(p && strstr(p, "         2 -> 3          : 2        |****************************************|"));
 	free(out);
-	td_free(t);
 	free(keys);
 	free(counts);
 }
@@ -242,20 +253,11 @@ static void test_section_slot0(void)
 		uint64_t slot;
 	} keys[2] = { { 3, 0, 0 }, { 7, 0, 0 } };
 	uint64_t counts[2] = { 5123456, 42 };
-	struct td_type *t;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *out = sections_of("vec", keys, counts, 2);
 
-	CHECK_INT(td_parse("[\"irq_key\", [[\"vec\",\"u32\"], [\"__pad_1\",\"char\",[4]], "
-			   "[\"slot\",\"u64\"]], \"struct_packed\"]", &t), 0);
-	f = open_memstream(&out, &len);
-	CHECK_INT(render_hist_sections(f, t, keys, counts, 2, false, "dist"), 0);
-	fclose(f);
 	CHECK_STR(out, "\nvec = 3\n     slot 0 (not log2)   : 5123456\n"
 		       "\nvec = 7\n     slot 0 (not log2)   : 42\n");
 	free(out);
-	td_free(t);
 }
 
 static void test_event_int128_and_short(void)
