@@ -14,6 +14,8 @@ WAKEUP events per wakeup), at 8 and 64 pages per CPU.
 Metrics: bcc-run --metrics with a table of METRICS_SERIES series while
 METRICS_RATE perf events a second flow: scrape times, bcc-run's CPU, events
 lost, with no scrapes and with scrapes every 1 s and 0.2 s.
+Last, bcc-run's printer of a struct-keyed histogram at 10000 and 40000
+entries (bench/hist_sections): the ratio of the times.
 BENCH_ONLY=metrics runs only that part.
 Usage: run.py BUILD_DIR"""
 import os
@@ -279,6 +281,14 @@ def metrics_bench():
           % " ".join(open("/proc/loadavg").read().split()[:3]))
 
 
+def hist_bench():
+    """bcc-run's printer of a struct-keyed histogram at n and 4n entries: the
+    ratio of the times says how it grows (4: n log n, 16: n^2)."""
+    out = subprocess.run([os.path.join(BENCH, "hist_sections"), "10000"], check=True,
+                         capture_output=True, text=True).stdout.strip()
+    print("\n## Printing a histogram keyed by a struct (no kernel)\n\n%s" % out)
+
+
 def main():
     if os.environ.get("BENCH_ONLY") == "metrics":
         metrics_bench()
@@ -300,6 +310,7 @@ def main():
                " rate at 8 pages above)" % (COUNT, pace),
                lambda pages: syscall_runs(pages, 1, pace), page_counts=(8,))
     metrics_bench()
+    hist_bench()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/bpf.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,21 +146,25 @@ static void print_entries(struct dump *d)
 		fputs("]}\n", d->out);
 }
 
-/* A histogram keyed by a slot number: the slots are its keys. */
+/* A histogram keyed by a slot number: the slots are its keys. Each value
+ * is read into a buffer of the table's leaf size, whatever print_hist()
+ * let through. */
 static void print_slot_hist(struct dump *d)
 {
 	size_t n = d->tab->max_entries < HIST_MAX_SLOTS ? d->tab->max_entries : HIST_MAX_SLOTS;
 	uint64_t *vals = calloc(n ? n : 1, sizeof(*vals));
+	unsigned char *leaf = malloc(d->tab->leaf_size ? d->tab->leaf_size : 1);
 
-	if (!vals) {
+	if (!vals || !leaf) {
 		note(d->o, "histogram '%s': out of memory while printing it", d->tab->name);
+		free(vals);
+		free(leaf);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t key = i; /* little-endian: its first key_size bytes are the slot */
 
-		if (table__lookup(d->tab, &key, &vals[i]))
-			vals[i] = 0;
+		vals[i] = table__lookup(d->tab, &key, leaf) ? 0 : td_uint(d->lt, leaf);
 	}
 	if (d->o->json) {
 		fprintf(d->out, "{\"type\":\"histogram\",\"name\":\"%s\",\"buckets\":",
@@ -171,29 +176,37 @@ static void print_slot_hist(struct dump *d)
 		hist_print_log2(d->out, vals, n, "value");
 	}
 	free(vals);
+	free(leaf);
 }
 
 struct entries {
 	unsigned char *keys;
 	uint64_t *counts;
-	size_t n;
+	size_t n, cap;
 	bool failed;
 };
 
 static void collect(struct dump *d, const void *key, const void *leaf, void *ctx)
 {
 	struct entries *e = ctx;
-	unsigned char *keys = realloc(e->keys, (e->n + 1) * d->tab->key_size);
-	uint64_t *counts = realloc(e->counts, (e->n + 1) * sizeof(*counts));
 
-	e->keys = keys ? keys : e->keys;
-	e->counts = counts ? counts : e->counts;
-	if (!keys || !counts) {
-		e->failed = true;
+	if (e->failed)
 		return;
+	if (e->n == e->cap) { /* doubled: n entries cost O(n) copies */
+		size_t cap = e->cap ? 2 * e->cap : 256;
+		unsigned char *keys = realloc(e->keys, cap * d->tab->key_size);
+		uint64_t *counts = keys ? realloc(e->counts, cap * sizeof(*counts)) : NULL;
+
+		e->keys = keys ? keys : e->keys;
+		e->counts = counts ? counts : e->counts;
+		if (!keys || !counts) {
+			e->failed = true;
+			return;
+		}
+		e->cap = cap;
 	}
-	memcpy(keys + e->n * d->tab->key_size, key, d->tab->key_size);
-	counts[e->n++] = td_uint(d->lt, leaf);
+	memcpy(e->keys + e->n * d->tab->key_size, key, d->tab->key_size);
+	e->counts[e->n++] = td_uint(d->lt, leaf);
 }
 
 /* A histogram keyed by a struct: one histogram per section. */
@@ -217,8 +230,10 @@ static void print_section_hists(struct dump *d)
  * false (to print it as a table) when it is neither, after saying why. */
 static bool print_hist(struct dump *d)
 {
-	if (!d->lt || !td_is_integer(d->lt) || table_type_is_percpu(d->tab->type)) {
-		note(d->o, "histogram '%s' is printed as a table: its values are not counts",
+	/* libbcc compiles a BPF_HISTOGRAM only with a u64 value */
+	if (!d->lt || !td_is_integer(d->lt) || d->lt->size != sizeof(uint64_t) ||
+	    table_type_is_percpu(d->tab->type)) {
+		note(d->o, "histogram '%s' is printed as a table: its values are not u64 counts",
 		     d->tab->name);
 		return false;
 	}
@@ -308,4 +323,61 @@ void dump__tables(struct tracer *t, FILE *out, const struct dump_opts *opts)
 				dump_table(t, &tab, out, opts);
 		}
 	}
+}
+
+/* Spaces in place of the comments of C text p and of the contents of its
+ * string and character literals (newlines stay): what is left is code. */
+static void blank_non_code(char *p)
+{
+	while (*p) {
+		size_t len = 0;
+
+		if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+
+			len = end ? (size_t)(end + 2 - p) : strlen(p);
+		} else if (p[0] == '/' && p[1] == '/') {
+			len = strcspn(p, "\n");
+		} else if (*p == '"' || *p == '\'') {
+			for (len = 1; p[len] && p[len] != *p && p[len] != '\n'; len++)
+				len += p[len] == '\\' && p[len + 1];
+			p++; /* the quotes stay */
+			len--;
+		}
+		for (size_t i = 0; i < len; i++)
+			p[i] = p[i] == '\n' ? '\n' : ' ';
+		p += len ? len : 1;
+	}
+}
+
+int dump_text_hists(const char *text, char ***names, size_t *n)
+{
+	char *code = strdup(text), *p = code;
+	regex_t re;
+	regmatch_t m[3];
+	int err = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!code || regcomp(&re, "(^|[^A-Za-z0-9_])BPF_HISTOGRAM[[:space:]]*\\([[:space:]]*"
+			     "([A-Za-z_][A-Za-z0-9_]*)", REG_EXTENDED)) {
+		free(code);
+		return -ENOMEM;
+	}
+	blank_non_code(code);
+	while (!err && !regexec(&re, p, 3, m, p == code ? 0 : REG_NOTBOL)) {
+		char **more = realloc(*names, (*n + 1) * sizeof(**names));
+
+		if (more)
+			*names = more;
+		if (!more || !(more[*n] = strndup(p + m[2].rm_so,
+						  (size_t)(m[2].rm_eo - m[2].rm_so))))
+			err = -ENOMEM;
+		else
+			(*n)++;
+		p += m[0].rm_eo;
+	}
+	regfree(&re);
+	free(code);
+	return err;
 }

@@ -16,7 +16,8 @@
 
 struct dump_opts {
 	bool json; /* one JSON object a line per table */
-	/* whether the text declared table name with BPF_HISTOGRAM */
+	/* whether the text declared table name with BPF_HISTOGRAM
+	 * (dump_text_hists()) */
 	bool (*is_hist)(const char *name, void *ctx);
 	/* what cannot be shown, and why: one sentence naming the table */
 	void (*note)(const char *msg, void *ctx);
@@ -25,6 +26,14 @@ struct dump_opts {
 	 * (NULL: stack tables are not printed) */
 	struct stacks *stacks;
 };
+
+/* The tables C text declares with BPF_HISTOGRAM(name ...) in its code (not
+ * in a comment or a string), which dump_opts.is_hist is to name. A table
+ * so named is printed as a histogram only when libbcc describes it as
+ * BPF_HISTOGRAM makes it (a u64 value; an integer key or a struct with a
+ * slot member), else as a table. *names: *n strings, the caller frees each
+ * and the array, also on error. Returns 0 or -ENOMEM. */
+int dump_text_hists(const char *text, char ***names, size_t *n);
 
 /* Prints every table of t that holds data to out. */
 void dump__tables(struct tracer *t, FILE *out, const struct dump_opts *opts);

@@ -69,7 +69,13 @@ void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_
 
 	if (n > HIST_MAX_SLOTS)
 		n = HIST_MAX_SLOTS;
-	for (size_t i = 0; i < n; i++) {
+	/* slot 0 is no log2 bucket (bpf_log2l() is at least 1): bcc's
+	 * softirqs and hardirqs keep a total there. bcc's printer skips it;
+	 * a value that is there is shown on a line of its own instead, and
+	 * left out of the stars' scale. */
+	if (n && vals[0])
+		fprintf(out, "     %-19s : %" PRIu64 "\n", "slot 0 (not log2)", vals[0]);
+	for (size_t i = 1; i < n; i++) {
 		if (vals[i])
 			idx_max = i;
 		if (vals[i] > val_max)

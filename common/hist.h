@@ -12,8 +12,9 @@
 
 /* vals[i] counts the values v with bpf_log2l(v) == i, i.e. v in
  * [2^(i-1), 2^i - 1] (bucket 1 also holds 0); bounds beyond 2^64 are
- * printed exactly, as bcc's Python does. Prints nothing when all are
- * zero. */
+ * printed exactly, as bcc's Python does. A count in slot 0, which bcc
+ * leaves out, is printed on a line of its own before the buckets ("slot 0
+ * (not log2) : N"). Prints nothing when all are zero. */
 void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_type);
 
 /* The same buckets as a JSON array of {"low":L,"high":H,"count":C}. */

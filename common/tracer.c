@@ -565,7 +565,7 @@ static void link_release(enum probe_kind kind, int fd, const char *ev_name)
 	}
 }
 
-void tracer__free(struct tracer *t)
+void tracer__detach(struct tracer *t)
 {
 	if (!t)
 		return;
@@ -574,6 +574,15 @@ void tracer__free(struct tracer *t)
 		free(t->links[i].ev_name);
 	}
 	free(t->links);
+	t->links = NULL;
+	t->nlinks = 0;
+}
+
+void tracer__free(struct tracer *t)
+{
+	if (!t)
+		return;
+	tracer__detach(t);
 	for (size_t i = 0; i < t->nprogs; i++) {
 		close(t->progs[i].fd);
 		free(t->progs[i].name);

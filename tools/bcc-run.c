@@ -23,7 +23,6 @@
 #include <limits.h>
 #include <linux/bpf.h>
 #include <poll.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,28 +279,7 @@ static int attach_spec(struct tracer *t, enum probe_opt kind, const struct spec 
 /* BPF_HISTOGRAM(name ...) tables are printed as histograms at exit. */
 static int find_hists(struct session *s)
 {
-	regex_t re;
-	regmatch_t m[2];
-	const char *p = s->text;
-	int err = 0;
-
-	if (regcomp(&re, "BPF_HISTOGRAM[[:space:]]*\\([[:space:]]*([A-Za-z_][A-Za-z0-9_]*)",
-		    REG_EXTENDED))
-		return -ENOMEM;
-	while (!err && !regexec(&re, p, 2, m, 0)) {
-		char **hists = realloc(s->hists, (s->nhists + 1) * sizeof(*hists));
-
-		if (hists)
-			s->hists = hists;
-		if (!hists || !(hists[s->nhists] = strndup(p + m[1].rm_so,
-							      (size_t)(m[1].rm_eo - m[1].rm_so))))
-			err = -ENOMEM;
-		else
-			s->nhists++;
-		p += m[0].rm_eo;
-	}
-	regfree(&re);
-	return err;
+	return dump_text_hists(s->text, &s->hists, &s->nhists);
 }
 
 static bool is_hist(const struct session *s, const char *name)
@@ -587,6 +565,7 @@ static void session_reload(struct session *s, const char *path)
 		log_info("keeping the previous program running");
 		return;
 	}
+	tracer__detach(s->t); /* its tables stop changing while printed */
 	session_drain(s);
 	if (!env.json)
 		print_tables(s);
@@ -784,6 +763,9 @@ static int run(struct session *s, const char *path, long duration, struct export
 		busy = loop_turn(&l, s, path, busy ? 0 : wait);
 		err = busy < 0 ? busy : loop_trace_pipe(&l, s);
 	}
+	/* before the last events are read: the tables printed next stop
+	 * changing, and the traced programs stop paying for the probes */
+	tracer__detach(s->t);
 	session_drain(s);
 	if (l.tp)
 		tool_trace_pipe_drain(l.tp, print_trace, NULL);

@@ -112,6 +112,11 @@ BCC_C_API int tracer__attach_kfunc(struct tracer *t, const char *fn_name);
 /* Attached probes so far. */
 BCC_C_API size_t tracer__num_links(const struct tracer *t);
 
+/* Detaches every probe attached so far (tracer__num_links() is then 0),
+ * so that the tables stop changing; they stay readable until
+ * tracer__free(), which detaches too. NULL is a no-op. */
+BCC_C_API void tracer__detach(struct tracer *t);
+
 /* A table (map) of the text, by name: 0 and *out filled, or -ENOENT.
  * name and fd belong to the tracer and stay valid until tracer__free(). */
 struct tracer_table {

@@ -140,3 +140,23 @@ expect_fail() {
 	fi
 	check_clean "$before" "$*"
 }
+
+# getppid_run DIR TEXT: bcc-run ($BIN) on TEXT with on_getppid() on
+# syscalls:sys_enter_getppid and -DPID= a python3 that, once bcc-run is
+# ready, calls getppid() 3 times; returns when it has. Sets p (the python3)
+# and runner (bcc-run, still running); its output in DIR/out and DIR/err.
+getppid_run() {
+	local dir=$1 text=$2
+
+	rm -f "$dir/go"
+	mkfifo "$dir/go"
+	/usr/bin/python3 -c 'import os, sys; sys.stdin.readline(); [os.getppid() for _ in range(3)]' \
+		< "$dir/go" &
+	p=$!
+	"$BIN/bcc-run" "$text" -DPID=$p -t syscalls:sys_enter_getppid:on_getppid \
+		> "$dir/out" 2> "$dir/err" &
+	runner=$!
+	wait_for "$dir/err" '^bcc-run: ready:' 60 $runner
+	echo go > "$dir/go"
+	wait $p
+}

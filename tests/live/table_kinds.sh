@@ -67,15 +67,7 @@ int on_getppid(void *ctx)
 }
 TEXT
 before=$(snapshot)
-mkfifo "$work/go"
-/usr/bin/python3 -c 'import os, sys; sys.stdin.readline(); [os.getppid() for _ in range(3)]' \
-	< "$work/go" &
-p=$!
-"$BIN/bcc-run" "$work/kinds.bpf.c" -DPID=$p -t syscalls:sys_enter_getppid:on_getppid > "$work/out" 2> "$work/err" &
-runner=$!
-wait_for "$work/err" '^bcc-run: ready:' 60 $runner
-echo go > "$work/go"
-wait $p
+getppid_run "$work" "$work/kinds.bpf.c"
 wait_for "$work/out" "^pid=$p n=7$" 10 $runner 3
 kill -INT $runner
 wait $runner || note_fail "bcc-run exited $?: $(cat "$work/err")"

@@ -232,6 +232,12 @@ int main(void)
 	CHECK(strstr(uprobemsg, "/nonexistent/api-test") != NULL);
 	CHECK(tracer__num_functions(t) == 1 && !strcmp(tracer__function_name(t, 0), "count"));
 	CHECK_INT(tracer__num_links(t), 0);
+	/* detaching leaves the tables readable */
+	tracer__detach(t);
+	tracer__detach(NULL);
+	CHECK_INT(table__update(&tab, &key, &val), 0);
+	CHECK_INT(table__lookup(&tab, &key, &got), 0);
+	CHECK_INT(got, 42);
 	tracer__free(t);
 
 	/* 3. without a print function messages are dropped, not printed */

@@ -3,6 +3,7 @@
  * up to 128 slots, as bcc-run reads them. Built with ASan and UBSan by make
  * check: a read past a field or a shift by 64 fails the test. */
 #include "check.h"
+#include "dump.h"
 #include "event_decode.h"
 #include "hist.h"
 #include "render.h"
@@ -134,10 +135,56 @@ static void test_hist(void)
 	free(out);
 }
 
+/* A value in slot 0, no log2 bucket (bcc's softirqs keeps totals there),
+ * is shown on its own line and out of the stars' scale; alone, it is all
+ * that is printed (bcc's printer shows nothing then). */
+static void test_hist_slot0(void)
+{
+	uint64_t vals[4] = { 5000000, 0, 0, 2 };
+	char *out;
+
+	out = hist_of(vals, 4, false);
+	CHECK_STR(out, "     slot 0 (not log2)   : 5000000\n"
+		       "     value               : count     distribution\n"
+		       "         0 -> 1          : 0        |                                        |\n"
+		       "         2 -> 3          : 0        |                                        |\n"
+		       "         4 -> 7          : 2        |****************************************|\n");
+	free(out);
+	out = hist_of(vals, 1, false);
+	CHECK_STR(out, "     slot 0 (not log2)   : 5000000\n");
+	free(out);
+}
+
+/* BPF_HISTOGRAM names in code count, not in a comment or a string; every
+ * name is found, once. */
+static void test_text_hists(void)
+{
+	const char *text = "/* BPF_HISTOGRAM(wide, ...) held latencies once */\n"
+			   "BPF_TABLE(\"hash\", u32, unsigned __int128, wide, 4);\n"
+			   "// BPF_HISTOGRAM(gone)\n"
+			   "BPF_HISTOGRAM(lat);\n"
+			   "char s[] = \"BPF_HISTOGRAM(str) \\\" /*\"; char c = '\"';\n"
+			   "BPF_HISTOGRAM ( dist , struct key_t);\n"
+			   "MY_BPF_HISTOGRAM(mine);\n"
+			   "/* unterminated BPF_HISTOGRAM(tail)";
+	char **names;
+	size_t n;
+
+	CHECK_INT(dump_text_hists(text, &names, &n), 0);
+	CHECK_INT(n, 2);
+	CHECK_STR(n > 0 ? names[0] : NULL, "lat");
+	CHECK_STR(n > 1 ? names[1] : NULL, "dist");
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 int main(void)
 {
 	test_json_string();
 	test_json_event();
 	test_hist();
+	test_hist_slot0();
+	test_text_hists();
 	return CHECK_DONE();
 }
