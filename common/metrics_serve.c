@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -394,24 +395,40 @@ int metrics_textfile_path(const char *dir, const char *text_path, char *out, siz
 	return 0;
 }
 
-/* path's temporary: a name node_exporter does not read (not *.prom). */
-static int temp_path(const char *path, char *out, size_t len)
+/* Creates path's temporary, in its directory (so that rename() replaces
+ * path at once) under a name node_exporter does not read (not *.prom):
+ * DIR/.NAME.XXXXXX with a random tail, created with O_EXCL, so that
+ * nothing another user put there (a symlink, a file of theirs) is opened
+ * or followed. Readable by all, as node_exporter runs as its own user.
+ * Returns the fd, or a negative errno. */
+static int temp_open(const char *path, char *tmp, size_t len)
 {
-	int w = snprintf(out, len, "%s.%d.tmp", path, (int)getpid());
+	const char *base = strrchr(path, '/');
+	int w, fd;
 
-	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+	base = base ? base + 1 : path;
+	w = snprintf(tmp, len, "%.*s.%s.XXXXXX", (int)(base - path), path, base);
+	if (w < 0 || (size_t)w >= len)
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0644)) {
+		w = -errno;
+		close(fd);
+		unlink(tmp);
+		return w;
+	}
+	return fd;
 }
 
 int metrics_textfile_check(const char *path)
 {
 	char tmp[PATH_MAX];
-	int err = temp_path(path, tmp, sizeof(tmp)), fd;
+	int fd = temp_open(path, tmp, sizeof(tmp));
 
-	if (err)
-		return err;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	close(fd);
 	unlink(tmp);
 	return 0;
@@ -420,14 +437,11 @@ int metrics_textfile_check(const char *path)
 int metrics_textfile_write(const char *path, const char *body, size_t len)
 {
 	char tmp[PATH_MAX];
-	int err = temp_path(path, tmp, sizeof(tmp)), fd;
+	int fd = temp_open(path, tmp, sizeof(tmp)), err = 0;
 	size_t done = 0;
 
-	if (err)
-		return err;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (!err && done < len) {
 		ssize_t w = write(fd, body + done, len - done);
 

@@ -397,6 +397,51 @@ static void test_textfile(void)
 	CHECK_INT(metrics_textfile_check("/nonexistent-dir/bcc_run_x.prom"), -ENOENT);
 }
 
+/* Another user who can write the directory put a symlink, then a file of
+ * theirs, where bcc-run 0.x put its temporary (PATH.PID.tmp): neither is
+ * followed, written or renamed into place. */
+static void test_textfile_planted(void)
+{
+	char dir[] = "/tmp/test_metrics.XXXXXX", path[256], old[300], victim[300];
+	char buf[64] = { 0 };
+	struct stat st, planted;
+	int fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT(metrics_textfile_path(dir, "x.bpf.c", path, sizeof(path)), 0);
+	snprintf(old, sizeof(old), "%s.%d.tmp", path, (int)getpid());
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	fd = open(victim, O_WRONLY | O_CREAT, 0644);
+	CHECK(write(fd, "victim\n", 7) == 7);
+	close(fd);
+	CHECK_INT(symlink(victim, old), 0);
+	CHECK_INT(metrics_textfile_check(path), 0);
+	CHECK_INT(metrics_textfile_write(path, "a 1\n", 4), 0);
+	fd = open(victim, O_RDONLY);
+	CHECK(read(fd, buf, sizeof(buf) - 1) == 7);
+	close(fd);
+	CHECK_STR(buf, "victim\n");
+	CHECK_INT(lstat(old, &st), 0);
+	CHECK(S_ISLNK(st.st_mode));
+	unlink(old);
+
+	/* a file of theirs, still open: it does not become the textfile */
+	fd = open(old, O_RDWR | O_CREAT | O_EXCL, 0666);
+	CHECK(fd >= 0);
+	CHECK_INT(fstat(fd, &planted), 0);
+	CHECK_INT(metrics_textfile_write(path, "b 2\n", 4), 0);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK(st.st_ino != planted.st_ino);
+	CHECK_INT(st.st_mode & 0777, 0644); /* node_exporter's user reads it */
+	CHECK_INT(fstat(fd, &planted), 0);
+	CHECK_INT(planted.st_size, 0);
+	close(fd);
+	unlink(old);
+	unlink(path);
+	unlink(victim);
+	CHECK_INT(rmdir(dir), 0); /* no temporary left */
+}
+
 int main(void)
 {
 	test_label_escaping();
@@ -407,5 +452,6 @@ int main(void)
 	test_section_hist();
 	test_server();
 	test_textfile();
+	test_textfile_planted();
 	return CHECK_DONE();
 }
