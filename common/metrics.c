@@ -183,14 +183,30 @@ static size_t max_series(const struct metrics_opts *o)
 	return o->max_series ? o->max_series : METRICS_DEFAULT_MAX_SERIES;
 }
 
-static int write_entries(FILE *out, const struct metrics_opts *o, const struct metrics_table *t)
+static bool is_counter(const struct metrics_table *t)
 {
-	bool counter = ends_with(t->name, "_total") || ends_with(t->name, "_count");
-	size_t n = t->n < max_series(o) ? t->n : max_series(o);
+	return ends_with(t->name, "_total") || ends_with(t->name, "_count");
+}
+
+/* The family's name: PREFIX<table>, a counter's ending in _total. NULL on
+ * ENOMEM. */
+static char *family_name(const struct metrics_opts *o, const struct metrics_table *t, bool hist)
+{
 	char *name;
 
 	if (asprintf(&name, "%s%s%s", o->prefix ? o->prefix : METRICS_DEFAULT_PREFIX, t->name,
-		     counter && !ends_with(t->name, "_total") ? "_total" : "") < 0)
+		     !hist && is_counter(t) && !ends_with(t->name, "_total") ? "_total" : "") < 0)
+		return NULL;
+	return name;
+}
+
+static int write_entries(FILE *out, const struct metrics_opts *o, const struct metrics_table *t)
+{
+	bool counter = is_counter(t);
+	size_t n = t->n < max_series(o) ? t->n : max_series(o);
+	char *name = family_name(o, t, false);
+
+	if (!name)
 		return -ENOMEM;
 	header(out, o, t, name, counter ? "counter" : "gauge",
 	       table_type_is_percpu(t->type) ? "each entry's value summed over the CPUs" :
@@ -263,8 +279,7 @@ static int write_hist(FILE *out, const struct metrics_opts *o, const struct metr
 	char *name = NULL;
 	int err = -ENOMEM;
 
-	if (!e || !norm || asprintf(&name, "%s%s", o->prefix ? o->prefix : METRICS_DEFAULT_PREFIX,
-				    t->name) < 0)
+	if (!e || !norm || !(name = family_name(o, t, true)))
 		goto out;
 	for (size_t i = 0; i < t->n; i++) {
 		const unsigned char *key = (const unsigned char *)t->keys + i * t->kt->size;
@@ -310,17 +325,53 @@ out:
 	return err;
 }
 
+static bool exportable(const struct metrics_table *t)
+{
+	return t->kt && t->lt && td_is_integer(t->lt) && t->lt->size <= 8;
+}
+
+/* Whether t is written as a histogram; *slot: its key's slot member. */
+static bool as_hist(const struct metrics_table *t, const struct td_field **slot)
+{
+	*slot = NULL;
+	if (t->hist && td_is_integer(t->kt) && t->kt->size <= 8)
+		return true;
+	return t->hist && (*slot = render_hist_slot(t->kt));
+}
+
 int metrics_write_table(FILE *out, const struct metrics_opts *o, const struct metrics_table *t)
 {
-	const struct td_field *slot = NULL;
+	const struct td_field *slot;
 
-	if (!t->kt || !t->lt || !td_is_integer(t->lt) || t->lt->size > 8)
+	if (!exportable(t))
 		return -ENOTSUP;
-	if (t->hist && td_is_integer(t->kt) && t->kt->size <= 8)
-		return write_hist(out, o, t, NULL);
-	if (t->hist && (slot = render_hist_slot(t->kt)))
+	if (as_hist(t, &slot))
 		return write_hist(out, o, t, slot);
 	return write_entries(out, o, t);
+}
+
+int metrics_table_names(const struct metrics_opts *o, const struct metrics_table *t,
+			char *names[4])
+{
+	static const char *const suffix[] = { "_bucket", "_sum", "_count" };
+	const struct td_field *slot;
+	bool hist;
+	int n = 1;
+
+	if (!exportable(t))
+		return -ENOTSUP;
+	hist = as_hist(t, &slot);
+	names[0] = family_name(o, t, hist);
+	if (!names[0])
+		return -ENOMEM;
+	for (size_t i = 0; hist && i < 3; i++, n++) {
+		if (asprintf(&names[n], "%s%s", names[0], suffix[i]) < 0) {
+			while (n--)
+				free(names[n]);
+			return -ENOMEM;
+		}
+	}
+	return n;
 }
 
 /* Per table, across reloads: event counts and series dropped. */
@@ -329,7 +380,7 @@ struct table_state {
 	struct metrics_events ev;
 	bool output;
 	uint64_t dropped;
-	bool told_dropped, told_unexported;
+	bool told_dropped, told_unexported, told_taken;
 	char name[];
 };
 
@@ -505,6 +556,86 @@ static int read_table(const struct tracer_table *tab, size_t leaf_bytes, struct 
 	return read_walk(tab, leaf_bytes, r);
 }
 
+/* The metric names one scrape has written or will write: two families of
+ * one name (a table "run_up" beside bcc_run_up, "a_count" beside
+ * "a_count_total") make Prometheus' parsers reject the whole text. */
+struct taken {
+	char **v;
+	size_t n;
+};
+
+static const char *const process_names[] = {
+	"bcc_run_up", "bcc_run_programs_attached", "bcc_run_compile_seconds", "bcc_run_cache_hit",
+	"bcc_run_events_total", "bcc_run_events_lost_total", "bcc_run_series_dropped_total",
+};
+
+static bool taken_has(const struct taken *tk, const char *name)
+{
+	for (size_t i = 0; i < sizeof(process_names) / sizeof(*process_names); i++)
+		if (!strcmp(process_names[i], name))
+			return true;
+	for (size_t i = 0; i < tk->n; i++)
+		if (!strcmp(tk->v[i], name))
+			return true;
+	return false;
+}
+
+/* The first of the n names already taken, or NULL. */
+static const char *taken_clash(const struct taken *tk, char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (taken_has(tk, names[i]))
+			return names[i];
+	return NULL;
+}
+
+/* Moves the n names into tk; on -ENOMEM they stay the caller's. */
+static int taken_add(struct taken *tk, char **names, int n)
+{
+	char **v = realloc(tk->v, (tk->n + (size_t)n) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	tk->v = v;
+	memcpy(tk->v + tk->n, names, (size_t)n * sizeof(*names));
+	tk->n += (size_t)n;
+	return 0;
+}
+
+static void taken_release(struct taken *tk)
+{
+	for (size_t i = 0; i < tk->n; i++)
+		free(tk->v[i]);
+	free(tk->v);
+}
+
+/* Claims table mt's names in tk. Returns 0, -EEXIST after naming the
+ * table (once) when one is taken, -ENOTSUP or -ENOMEM. */
+static int claim_names(struct metrics *m, struct table_state *st, struct taken *tk,
+		       const struct metrics_table *mt)
+{
+	char *names[4];
+	const char *clash;
+	int n = metrics_table_names(&m->o, mt, names), err = 0;
+
+	if (n < 0)
+		return n;
+	clash = taken_clash(tk, names, n);
+	if (clash && !st->told_taken)
+		note(m, "table '%s' is not exported as metrics: its metric name '%s' is taken by "
+			"%s; rename the table, or give --metrics-prefix another prefix", mt->name,
+		     clash, !strncmp(clash, "bcc_run_", 8) ? "one of bcc-run's own metrics" :
+							     "another table's");
+	st->told_taken |= clash != NULL;
+	if (clash)
+		err = -EEXIST;
+	else if (!(err = taken_add(tk, names, n)))
+		return 0;
+	while (n--)
+		free(names[n]);
+	return err;
+}
+
 static bool exported_type(int type)
 {
 	return type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_ARRAY ||
@@ -512,7 +643,7 @@ static bool exported_type(int type)
 }
 
 static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
-			const struct tracer_table *tab, int ncpus, FILE *out)
+			const struct tracer_table *tab, int ncpus, struct taken *tk, FILE *out)
 {
 	bool hist = s->is_hist && s->is_hist(tab->name, s->ctx);
 	struct metrics_table mt = { .name = tab->name, .type = tab->type, .hist = hist, .ncpus = 1,
@@ -535,7 +666,9 @@ static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
 		mt.kt = kt;
 	if (!td_parse(tracer__leaf_desc(s->t, tab->name), &lt) && lt->size == tab->leaf_size)
 		mt.lt = lt;
-	ret = read_table(tab, mt.stride * mt.ncpus, &r, &m->o);
+	ret = claim_names(m, st, tk, &mt);
+	if (!ret)
+		ret = read_table(tab, mt.stride * mt.ncpus, &r, &m->o);
 	mt.keys = r.keys;
 	mt.leaves = r.leaves;
 	mt.n = r.n;
@@ -594,6 +727,7 @@ static void per_table(FILE *out, const struct metrics *m, const char *name, cons
 int metrics__scrape(struct metrics *m, const struct metrics_scrape *s, FILE *out)
 {
 	int ncpus = cpus_read("possible", NULL);
+	struct taken tk = { 0 };
 	int err = 0;
 
 	gauge(out, "bcc_run_up", "1 while bcc-run has its BPF program attached", "%.0f", 1);
@@ -608,7 +742,7 @@ int metrics__scrape(struct metrics *m, const struct metrics_scrape *s, FILE *out
 		struct tracer_table tab;
 
 		if (!tracer__table_at(s->t, i, &tab))
-			err = scrape_table(m, s, &tab, ncpus, out);
+			err = scrape_table(m, s, &tab, ncpus, &tk, out);
 		if (m->o.tick)
 			m->o.tick(m->o.ctx);
 	}
@@ -618,5 +752,6 @@ int metrics__scrape(struct metrics *m, const struct metrics_scrape *s, FILE *out
 		  "kernel dropped because its buffer was full", true, true);
 	per_table(out, m, "bcc_run_series_dropped_total", "Series of a table left out of the "
 		  "metrics, over all scrapes, by --metrics-max-series", false, false);
+	taken_release(&tk);
 	return err;
 }

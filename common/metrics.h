@@ -67,6 +67,13 @@ struct metrics_opts {
  * values are not integers, its key is not described), or -ENOMEM. */
 int metrics_write_table(FILE *out, const struct metrics_opts *o, const struct metrics_table *t);
 
+/* The metric names table t's family takes in the text: its name and, for
+ * a histogram, NAME_bucket, NAME_sum and NAME_count. Stores them in names
+ * (each to be freed) and returns how many (1 or 4), -ENOTSUP when t is
+ * not exposed, or -ENOMEM. */
+int metrics_table_names(const struct metrics_opts *o, const struct metrics_table *t,
+			char *names[4]);
+
 /* Writes s as a label value: '\\', '"' and newline escaped, invalid
  * UTF-8 as U+FFFD, ending at the first NUL or after n bytes. */
 void metrics_label_value(FILE *out, const char *s, size_t n);

@@ -32,6 +32,11 @@ struct wevent {
 BPF_HISTOGRAM(write_bytes, struct wkey, 10240);
 BPF_PERCPU_ARRAY(writes_3001_total, u64, 1);
 BPF_PERF_OUTPUT(events);
+/* its metric would be bcc_run_up, bcc-run's own: it is left out */
+BPF_ARRAY(run_up, u64, 1);
+/* both would be bcc_dup_count_total: one is left out */
+BPF_ARRAY(dup_count, u64, 1);
+BPF_ARRAY(dup_count_total, u64, 1);
 
 TRACEPOINT_PROBE(syscalls, sys_enter_write)
 {
@@ -112,6 +117,14 @@ grep -q '^# TYPE bcc_exec_count_total counter$' "$work/metrics.txt" ||
 	note_fail "/metrics: bcc_exec_count_total is not a counter"
 grep -q '^# TYPE bcc_write_bytes histogram$' "$work/metrics.txt" ||
 	note_fail "/metrics: bcc_write_bytes is not a histogram"
+[ "$(grep -c '^# TYPE bcc_run_up ' "$work/metrics.txt")" = 1 ] ||
+	note_fail "/metrics: not one bcc_run_up family: $(grep '^bcc_run_up\|# TYPE bcc_run_up' "$work/metrics.txt")"
+[ "$(grep -c "table 'run_up' is not exported as metrics: its metric name 'bcc_run_up' is taken by one of bcc-run's own metrics" "$work/err")" = 1 ] ||
+	note_fail "the table run_up was not named once on stderr: $(cat "$work/err")"
+[ "$(grep -c "table 'dup_count\(_total\)\?' is not exported as metrics: its metric name 'bcc_dup_count_total' is taken by another table's" "$work/err")" = 1 ] ||
+	note_fail "one of dup_count, dup_count_total was not named once on stderr: $(cat "$work/err")"
+[ "$(grep -c '^# TYPE bcc_dup_count_total ' "$work/metrics.txt")" = 1 ] ||
+	note_fail "/metrics: not one bcc_dup_count_total family"
 
 # slowloris: a request that trickles a byte every 2 s is cut off 10 s
 # after its connect (the absolute deadline), not kept alive by its bytes

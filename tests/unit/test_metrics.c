@@ -140,6 +140,36 @@ static void test_struct_keys(void)
 	td_free(lt);
 }
 
+/* the names a family takes, which bcc-run's scrape keeps apart */
+static void test_names(void)
+{
+	struct td_type *kt, *lt;
+	struct metrics_table t = { .name = "a_count", .type = BPF_MAP_TYPE_HASH, .ncpus = 1 };
+	struct metrics_opts o = { 0 };
+	char *names[4];
+
+	CHECK_INT(td_parse("\"int\"", &kt), 0);
+	CHECK_INT(td_parse("\"unsigned long long\"", &lt), 0);
+	CHECK_INT(metrics_table_names(&o, &t, names), -ENOTSUP); /* no types */
+	t.kt = kt;
+	t.lt = lt;
+	CHECK_INT(metrics_table_names(&o, &t, names), 1);
+	CHECK_STR(names[0], "bcc_a_count_total");
+	free(names[0]);
+	t.name = "lat";
+	t.hist = true;
+	o.prefix = "x_";
+	CHECK_INT(metrics_table_names(&o, &t, names), 4);
+	CHECK_STR(names[0], "x_lat");
+	CHECK_STR(names[1], "x_lat_bucket");
+	CHECK_STR(names[2], "x_lat_sum");
+	CHECK_STR(names[3], "x_lat_count");
+	for (int i = 0; i < 4; i++)
+		free(names[i]);
+	td_free(kt);
+	td_free(lt);
+}
+
 static void test_percpu_scalar_key(void)
 {
 	/* 2 CPUs; u32 values padded to 8 bytes a CPU; signed keys */
@@ -446,6 +476,7 @@ int main(void)
 {
 	test_label_escaping();
 	test_struct_keys();
+	test_names();
 	test_percpu_scalar_key();
 	test_tick();
 	test_slot_hist();
