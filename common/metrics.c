@@ -269,6 +269,20 @@ static void write_hist_group(FILE *out, const char *name, const struct metrics_t
 	fprintf(out, " %llu\n", total);
 }
 
+/* key's label set: key with its slot and padding zeroed (all of a scalar
+ * key, the slot itself: one label set). */
+static void norm_key(const struct td_type *kt, const struct td_field *slot,
+		     const unsigned char *key, unsigned char *norm)
+{
+	memset(norm, 0, kt->size);
+	for (size_t f = 0; slot && f < kt->nfields; f++) {
+		const struct td_field *fd = &kt->fields[f];
+
+		if (fd != slot && !fd->padding)
+			memcpy(norm + fd->offset, key + fd->offset, fd->type->size);
+	}
+}
+
 static int write_hist(FILE *out, const struct metrics_opts *o, const struct metrics_table *t,
 		      const struct td_field *slot)
 {
@@ -286,17 +300,8 @@ static int write_hist(FILE *out, const struct metrics_opts *o, const struct metr
 
 		e[i] = (struct hist_entry){ .key = key, .norm = norm + i * t->kt->size,
 					    .size = t->kt->size, .count = leaf_value(t, i) };
-		if (!slot) {
-			e[i].slot = td_uint(t->kt, key);
-			continue; /* no labels: norm stays zero, one group */
-		}
-		e[i].slot = td_uint(slot->type, key + slot->offset);
-		for (size_t f = 0; f < t->kt->nfields; f++) {
-			const struct td_field *fd = &t->kt->fields[f];
-
-			if (fd != slot && !fd->padding)
-				memcpy(e[i].norm + fd->offset, key + fd->offset, fd->type->size);
-		}
+		e[i].slot = slot ? td_uint(slot->type, key + slot->offset) : td_uint(t->kt, key);
+		norm_key(t->kt, slot, key, e[i].norm);
 	}
 	/* the same buckets for every label set, so that sum by (le) adds up */
 	for (size_t i = 0; i < t->n; i++)
@@ -372,6 +377,209 @@ int metrics_table_names(const struct metrics_opts *o, const struct metrics_table
 		}
 	}
 	return n;
+}
+
+/* A set of byte strings of one size: open addressing, linear probing, at
+ * most half full. */
+struct keyset {
+	unsigned char *slots; /* cap slots: a used byte, then the key */
+	size_t size, cap, n;
+};
+
+static size_t hash_bytes(const unsigned char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot of key, or the free one where it would go. */
+static unsigned char *keyset_slot(const struct keyset *s, const void *key)
+{
+	size_t i = hash_bytes(key, s->size) & (s->cap - 1);
+	unsigned char *p;
+
+	for (;; i = (i + 1) & (s->cap - 1)) {
+		p = s->slots + i * (1 + s->size);
+		if (!p[0] || !memcmp(p + 1, key, s->size))
+			return p;
+	}
+}
+
+static bool keyset_has(const struct keyset *s, const void *key)
+{
+	return s->cap && keyset_slot(s, key)[0];
+}
+
+static int keyset_grow(struct keyset *s)
+{
+	struct keyset bigger = { .size = s->size, .cap = s->cap ? s->cap * 2 : 64 };
+
+	bigger.slots = calloc(bigger.cap, 1 + s->size);
+	if (!bigger.slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->cap; i++) {
+		const unsigned char *p = s->slots + i * (1 + s->size);
+
+		if (p[0])
+			memcpy(keyset_slot(&bigger, p + 1), p, 1 + s->size);
+	}
+	bigger.n = s->n;
+	free(s->slots);
+	*s = bigger;
+	return 0;
+}
+
+/* Adds key, which is not in s. Returns 0 or -ENOMEM. */
+static int keyset_add(struct keyset *s, const void *key)
+{
+	unsigned char *p;
+
+	if ((s->n + 1) * 2 > s->cap && keyset_grow(s))
+		return -ENOMEM;
+	p = keyset_slot(s, key);
+	p[0] = 1;
+	memcpy(p + 1, key, s->size);
+	s->n++;
+	return 0;
+}
+
+struct metrics_store {
+	struct metrics_table t; /* the layout read; keys and leaves: ours */
+	const struct td_field *slot;
+	bool hist;
+	size_t max;             /* series: entries, a histogram's label sets */
+	unsigned char *keys;    /* n keys */
+	uint64_t *sums;         /* n values summed over the CPUs */
+	size_t n, alloc;
+	struct keyset seen;     /* the keys kept */
+	struct keyset groups;   /* a histogram's label sets kept */
+	unsigned char *norm;    /* a key with its slot zeroed */
+	size_t dropped;
+};
+
+/* The sums are 8 bytes of the value's signedness. */
+static const struct td_type sum_signed = { .kind = TD_INT, .size = 8, .align = 8 };
+static const struct td_type sum_unsigned = { .kind = TD_UINT, .size = 8, .align = 8 };
+
+struct metrics_store *metrics_store__new(const struct metrics_opts *o,
+					 const struct metrics_table *layout)
+{
+	struct metrics_store *st;
+
+	if (!exportable(layout)) {
+		errno = ENOTSUP;
+		return NULL;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st || !(st->norm = calloc(1, layout->kt->size))) {
+		free(st);
+		errno = ENOMEM;
+		return NULL;
+	}
+	st->t = *layout;
+	st->hist = as_hist(layout, &st->slot);
+	st->max = max_series(o);
+	st->seen.size = st->groups.size = layout->kt->size;
+	return st;
+}
+
+void metrics_store__free(struct metrics_store *st)
+{
+	if (!st)
+		return;
+	free(st->keys);
+	free(st->sums);
+	free(st->seen.slots);
+	free(st->groups.slots);
+	free(st->norm);
+	free(st);
+}
+
+/* Whether the entry of key has room: its label set is kept, or there is
+ * room for one more. */
+static int store_room(struct metrics_store *st, const unsigned char *key)
+{
+	if (!st->hist)
+		return st->n < st->max;
+	norm_key(st->t.kt, st->slot, key, st->norm);
+	if (keyset_has(&st->groups, st->norm))
+		return 1;
+	if (st->groups.n >= st->max)
+		return 0;
+	return keyset_add(&st->groups, st->norm) ? -ENOMEM : 1;
+}
+
+int metrics_store__add(struct metrics_store *st, const void *key, const void *leaf)
+{
+	const unsigned char *v = leaf;
+	unsigned long long sum = 0;
+	size_t ks = st->t.kt->size;
+	int room;
+
+	if (keyset_has(&st->seen, key))
+		return 0; /* again: a walk over a changing hash restarted */
+	room = store_room(st, key);
+	if (room <= 0) {
+		st->dropped += !room;
+		return room;
+	}
+	if (st->n == st->alloc) {
+		size_t alloc = st->alloc ? st->alloc * 2 : 64;
+		unsigned char *keys = realloc(st->keys, alloc * ks);
+		uint64_t *sums = keys ? realloc(st->sums, alloc * sizeof(*sums)) : NULL;
+
+		if (keys)
+			st->keys = keys;
+		if (!sums)
+			return -ENOMEM;
+		st->sums = sums;
+		st->alloc = alloc;
+	}
+	if (keyset_add(&st->seen, key))
+		return -ENOMEM;
+	for (size_t c = 0; c < st->t.ncpus; c++)
+		sum += td_uint(st->t.lt, v + c * st->t.stride);
+	memcpy(st->keys + st->n * ks, key, ks);
+	st->sums[st->n++] = sum;
+	return 0;
+}
+
+size_t metrics_store__dropped(const struct metrics_store *st)
+{
+	return st->dropped;
+}
+
+size_t metrics_store__bytes(const struct metrics_store *st)
+{
+	return st->alloc * (st->t.kt->size + sizeof(*st->sums)) +
+	       (st->seen.cap + st->groups.cap) * (1 + st->t.kt->size) + st->t.kt->size;
+}
+
+void metrics_store__table(const struct metrics_store *st, struct metrics_table *out)
+{
+	*out = st->t;
+	out->lt = st->t.lt->kind == TD_INT ? &sum_signed : &sum_unsigned;
+	out->ncpus = 1;
+	out->stride = sizeof(*st->sums);
+	out->keys = st->keys;
+	out->leaves = st->sums;
+	out->n = st->n;
+}
+
+/* The scratch buffer of one batch read: 4096 entries, fewer when a
+ * per-CPU value on many CPUs makes that more than a MiB (a bucket of a
+ * hash holds far fewer). */
+#define BATCH 4096
+#define BATCH_BYTES (1 << 20)
+
+size_t metrics_batch_entries(size_t key_size, size_t leaf_bytes)
+{
+	size_t n = BATCH_BYTES / (key_size + leaf_bytes);
+
+	return n > BATCH ? BATCH : n < 64 ? 64 : n;
 }
 
 /* Per table, across reloads: event counts and series dropped. */
@@ -463,97 +671,83 @@ __attribute__((format(printf, 2, 3))) static void note(const struct metrics *m,
 	va_end(ap);
 }
 
-/* The entries of tab, read now: keys, and leaves of ncpus * stride. */
-struct read {
-	unsigned char *keys, *leaves;
-	size_t n, cap;
-};
-
-/* Entries one batch call reads at most (a hash bucket holds far fewer). */
-#define BATCH 4096
-
-static int grow(struct read *r, size_t need, size_t key_size, size_t leaf_bytes)
-{
-	size_t cap = r->cap ? r->cap : 64;
-	unsigned char *keys, *leaves;
-
-	if (need <= r->cap)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	keys = realloc(r->keys, cap * key_size);
-	if (keys)
-		r->keys = keys;
-	leaves = keys ? realloc(r->leaves, cap * leaf_bytes) : NULL;
-	if (leaves)
-		r->leaves = leaves;
-	if (!keys || !leaves)
-		return -ENOMEM;
-	r->cap = cap;
-	return 0;
-}
-
 /* In a few syscalls: a scrape of 10,000 entries one by one takes two
- * syscalls each, tens of milliseconds the event loop waits. */
-static int read_batches(const struct tracer_table *tab, size_t leaf_bytes, struct read *r,
-			const struct metrics_opts *o)
+ * syscalls each, tens of milliseconds the event loop waits. The batches
+ * go through one scratch buffer: what is kept is the store's. */
+static int read_batches(const struct tracer_table *tab, size_t leaf_bytes,
+			struct metrics_store *st, const struct metrics_opts *o)
 {
+	uint32_t batch = (uint32_t)metrics_batch_entries(tab->key_size, leaf_bytes);
+	unsigned char *keys = malloc(batch * tab->key_size), *leaves = malloc(batch * leaf_bytes);
 	uint32_t token, next, *in = NULL;
-	int err;
+	int err = keys && leaves ? 0 : -ENOMEM;
 
-	do {
-		uint32_t count = BATCH;
+	while (!err) {
+		uint32_t count = batch;
 
-		err = grow(r, r->n + BATCH, tab->key_size, leaf_bytes);
-		if (!err)
-			err = table__lookup_batch(tab, in, &next, r->keys + r->n * tab->key_size,
-						  r->leaves + r->n * leaf_bytes, &count);
+		err = table__lookup_batch(tab, in, &next, keys, leaves, &count);
 		if (err && err != -ENOENT)
-			return err;
-		r->n += count;
+			break;
+		for (uint32_t i = 0; i < count; i++) {
+			int added = metrics_store__add(st, keys + i * tab->key_size,
+						       leaves + i * leaf_bytes);
+
+			if (added)
+				err = added;
+		}
 		token = next;
 		in = &token;
 		if (!err && o->tick)
 			o->tick(o->ctx);
-	} while (!err);
-	return 0;
-}
-
-/* One entry at a time, where batches are not to be had. */
-static int read_walk(const struct tracer_table *tab, size_t leaf_bytes, struct read *r)
-{
-	unsigned char *key = malloc(tab->key_size);
-	int err;
-
-	if (!key)
-		return -ENOMEM;
-	for (err = table__next_key(tab, NULL, key); !err;
-	     err = table__next_key(tab, r->keys + (r->n - 1) * tab->key_size, key)) {
-		if (grow(r, r->n + 1, tab->key_size, leaf_bytes)) {
-			free(key);
-			return -ENOMEM;
-		}
-		memcpy(r->keys + r->n * tab->key_size, key, tab->key_size);
-		/* an entry deleted since next_key is not there: it is skipped,
-		 * and the walk goes on from the one before */
-		if (!table__lookup(tab, key, r->leaves + r->n * leaf_bytes))
-			r->n++;
-		else if (!r->n)
-			break;
 	}
-	free(key);
-	return 0;
+	free(keys);
+	free(leaves);
+	return err == -ENOENT ? 0 : err;
 }
 
-static int read_table(const struct tracer_table *tab, size_t leaf_bytes, struct read *r,
-		      const struct metrics_opts *o)
+/* One entry at a time, where batches are not to be had. An entry deleted
+ * since next_key is skipped; next_key from a deleted key starts over, which
+ * the store ignores (it keeps each key once), and which ends the walk after
+ * twice the table's size. */
+static int read_walk(const struct tracer_table *tab, size_t leaf_bytes, struct metrics_store *st,
+		     const struct metrics_opts *o)
 {
-	int err = read_batches(tab, leaf_bytes, r, o);
+	unsigned char *prev = malloc(tab->key_size), *key = malloc(tab->key_size);
+	unsigned char *leaf = malloc(leaf_bytes);
+	size_t visits = 0;
+	int err = prev && key && leaf ? 0 : -ENOMEM;
+
+	for (err = err ? err : table__next_key(tab, NULL, key); !err;
+	     err = table__next_key(tab, prev, key)) {
+		if (++visits > 2 * tab->max_entries + 2)
+			break;
+		if (!table__lookup(tab, key, leaf) && (err = metrics_store__add(st, key, leaf)))
+			break;
+		memcpy(prev, key, tab->key_size);
+		if (o->tick && !(visits % METRICS_TICK))
+			o->tick(o->ctx);
+	}
+	free(prev);
+	free(key);
+	free(leaf);
+	return err == -ENOMEM ? err : 0;
+}
+
+/* Fills *st from tab; batches where the kernel has them, else a walk into
+ * a fresh store. */
+static int read_table(const struct tracer_table *tab, size_t leaf_bytes,
+		      struct metrics_store **st, const struct metrics_opts *o,
+		      const struct metrics_table *layout)
+{
+	int err = read_batches(tab, leaf_bytes, *st, o);
 
 	if (err == -ENOMEM || !err)
 		return err;
-	r->n = 0;
-	return read_walk(tab, leaf_bytes, r);
+	metrics_store__free(*st);
+	*st = metrics_store__new(o, layout);
+	if (!*st)
+		return -ENOMEM;
+	return read_walk(tab, leaf_bytes, *st, o);
 }
 
 /* The metric names one scrape has written or will write: two families of
@@ -642,6 +836,48 @@ static bool exported_type(int type)
 	       type == BPF_MAP_TYPE_LRU_HASH || table_type_is_percpu(type);
 }
 
+/* Reads tab into a store and writes what it kept. Returns the series
+ * dropped, or a negative errno. */
+static int export_table(struct metrics *m, const struct tracer_table *tab,
+			const struct metrics_table *layout, FILE *out)
+{
+	struct metrics_store *store = metrics_store__new(&m->o, layout);
+	struct metrics_table kept;
+	int ret;
+
+	if (!store)
+		return -errno;
+	ret = read_table(tab, layout->stride * layout->ncpus, &store, &m->o, layout);
+	if (!ret) {
+		metrics_store__table(store, &kept);
+		ret = metrics_write_table(out, &m->o, &kept);
+	}
+	if (ret >= 0)
+		ret += (int)metrics_store__dropped(store);
+	metrics_store__free(store);
+	return ret;
+}
+
+/* Names the table once for what export_table() returned. */
+static void tell(struct metrics *m, struct table_state *st, int ret)
+{
+	if (ret == -ENOTSUP && !st->told_unexported) {
+		note(m, "table '%s' is not exported as metrics: its values are not integers, or "
+			"its key or value type was not described by libbcc", st->name);
+		st->told_unexported = true;
+	}
+	if (ret <= 0)
+		return;
+	st->dropped += (uint64_t)ret;
+	if (!st->told_dropped)
+		note(m, "table '%s' has more entries than --metrics-max-series %zu: the "
+			"others are dropped from the metrics (bcc_run_series_dropped_total"
+			" counts them); raise the limit, or key the table by fewer values",
+		     st->name, m->o.max_series ? m->o.max_series :
+						 (size_t)METRICS_DEFAULT_MAX_SERIES);
+	st->told_dropped = true;
+}
+
 static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
 			const struct tracer_table *tab, int ncpus, struct taken *tk, FILE *out)
 {
@@ -650,7 +886,6 @@ static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
 				    .stride = tab->leaf_size };
 	struct td_type *kt = NULL, *lt = NULL;
 	struct table_state *st;
-	struct read r = { 0 };
 	int ret;
 
 	if (!exported_type(tab->type) && !hist)
@@ -667,32 +902,11 @@ static int scrape_table(struct metrics *m, const struct metrics_scrape *s,
 	if (!td_parse(tracer__leaf_desc(s->t, tab->name), &lt) && lt->size == tab->leaf_size)
 		mt.lt = lt;
 	ret = claim_names(m, st, tk, &mt);
+	if (!ret && ncpus <= 0 && table_type_is_percpu(tab->type))
+		ret = -ENOTSUP; /* how many values an entry holds is not known */
 	if (!ret)
-		ret = read_table(tab, mt.stride * mt.ncpus, &r, &m->o);
-	mt.keys = r.keys;
-	mt.leaves = r.leaves;
-	mt.n = r.n;
-	if (!ret && (ncpus <= 0 && table_type_is_percpu(tab->type)))
-		ret = -ENOTSUP;
-	if (!ret)
-		ret = metrics_write_table(out, &m->o, &mt);
-	if (ret == -ENOTSUP && !st->told_unexported) {
-		note(m, "table '%s' is not exported as metrics: its values are not integers, or "
-			"its key or value type was not described by libbcc", tab->name);
-		st->told_unexported = true;
-	}
-	if (ret > 0) {
-		st->dropped += (uint64_t)ret;
-		if (!st->told_dropped)
-			note(m, "table '%s' has more entries than --metrics-max-series %zu: the "
-				"others are dropped from the metrics (bcc_run_series_dropped_total"
-				" counts them); raise the limit, or key the table by fewer values",
-			     tab->name, m->o.max_series ? m->o.max_series :
-							  (size_t)METRICS_DEFAULT_MAX_SERIES);
-		st->told_dropped = true;
-	}
-	free(r.keys);
-	free(r.leaves);
+		ret = export_table(m, tab, &mt, out);
+	tell(m, st, ret);
 	td_free(kt);
 	td_free(lt);
 	return ret == -ENOMEM ? ret : 0;

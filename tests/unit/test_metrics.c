@@ -170,6 +170,90 @@ static void test_names(void)
 	td_free(lt);
 }
 
+/* a scrape keeps what it exports: 3000 entries of a per-CPU hash on 128
+ * CPUs (3 MiB as read) with a cap of 10 hold 10 keys and sums; an entry
+ * seen again (a walk that started over) is not a second series */
+static void test_store(void)
+{
+	static uint64_t leaf[128];
+	struct td_type *kt, *lt;
+	struct metrics_table t = { .name = "per", .type = BPF_MAP_TYPE_PERCPU_HASH, .ncpus = 128,
+				   .stride = 8 }, kept;
+	struct metrics_opts o = { .max_series = 10 };
+	struct metrics_store *st;
+	char *out, *p;
+	int ret, lines = 0;
+
+	CHECK_INT(td_parse("\"unsigned int\"", &kt), 0);
+	CHECK_INT(td_parse("\"unsigned long long\"", &lt), 0);
+	t.kt = kt;
+	CHECK(metrics_store__new(&o, &t) == NULL && errno == ENOTSUP); /* no value type */
+	t.lt = lt;
+	st = metrics_store__new(&o, &t);
+	for (int c = 0; c < 128; c++)
+		leaf[c] = 1;
+	for (uint32_t k = 0; k < 3000; k++)
+		CHECK_INT(metrics_store__add(st, &k, leaf), 0);
+	for (uint32_t k = 0; k < 10; k++) /* the walk starts over */
+		CHECK_INT(metrics_store__add(st, &k, leaf), 0);
+	CHECK_INT(metrics_store__dropped(st), 2990);
+	CHECK(metrics_store__bytes(st) < 4096);
+	metrics_store__table(st, &kept);
+	CHECK_INT(kept.n, 10);
+	out = written(&o, &kept, &ret);
+	CHECK_INT(ret, 0);
+	CHECK_LINE(out, "bcc_per{key=\"0\"} 128");
+	CHECK_LINE(out, "bcc_per{key=\"9\"} 128");
+	for (p = out; (p = strstr(p, "\nbcc_per{")); p++)
+		lines++;
+	CHECK_INT(lines, 10);
+	free(out);
+	metrics_store__free(st);
+	metrics_store__free(NULL);
+
+	/* the batch buffer stays near a MiB on many CPUs */
+	CHECK_INT(metrics_batch_entries(4, 8), 4096);
+	CHECK(metrics_batch_entries(4, 128 * 8) * (4 + 128 * 8) <= 1 << 20);
+	CHECK_INT(metrics_batch_entries(8, 1 << 20), 64);
+	td_free(kt);
+	td_free(lt);
+}
+
+/* a histogram's cap keeps whole label sets */
+static void test_store_hist(void)
+{
+	struct hkey keys[4] = { { 7, "a", "", 2 }, { 9, "z", "", 1 }, { 7, "a", "", 1 },
+				{ 9, "z", "", 3 } };
+	uint64_t vals[4] = { 5, 1, 2, 4 };
+	struct td_type *kt, *lt;
+	struct metrics_table t = { .name = "lat", .type = BPF_MAP_TYPE_HASH, .hist = true,
+				   .ncpus = 1, .stride = 8 }, kept;
+	struct metrics_opts o = { .max_series = 1 };
+	struct metrics_store *st;
+	char *out;
+	int ret;
+
+	CHECK_INT(td_parse(HKEY_DESC, &kt), 0);
+	CHECK_INT(td_parse("\"unsigned long long\"", &lt), 0);
+	t.kt = kt;
+	t.lt = lt;
+	st = metrics_store__new(&o, &t);
+	for (int i = 0; i < 4; i++)
+		CHECK_INT(metrics_store__add(st, &keys[i], &vals[i]), 0);
+	CHECK_INT(metrics_store__add(st, &keys[0], &vals[0]), 0);
+	CHECK_INT(metrics_store__dropped(st), 2);
+	metrics_store__table(st, &kept);
+	CHECK_INT(kept.n, 2);
+	out = written(&o, &kept, &ret);
+	CHECK_INT(ret, 0);
+	CHECK_LINE(out, "bcc_lat_count{pid=\"7\",comm=\"a\"} 7");
+	CHECK(!strstr(out, "pid=\"9\""));
+	free(out);
+	metrics_store__free(st);
+	td_free(kt);
+	td_free(lt);
+}
+
 static void test_percpu_scalar_key(void)
 {
 	/* 2 CPUs; u32 values padded to 8 bytes a CPU; signed keys */
@@ -477,6 +561,8 @@ int main(void)
 	test_label_escaping();
 	test_struct_keys();
 	test_names();
+	test_store();
+	test_store_hist();
 	test_percpu_scalar_key();
 	test_tick();
 	test_slot_hist();
