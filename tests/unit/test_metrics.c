@@ -432,6 +432,73 @@ static int port_of(const struct metrics_server *s)
 	return atoi(strrchr(metrics_server__url(s), ':') + 1);
 }
 
+/* A connection from the loopback address src that asks "GET /metr" and
+ * no more. */
+static int stalled_from(const char *src, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	inet_pton(AF_INET, src, &from.sin_addr);
+	if (bind(fd, (struct sockaddr *)&from, sizeof(from)) ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)) || send(fd, "GET /metr", 9, 0) != 9)
+		fprintf(stderr, "cannot connect from %s: %s\n", src, strerror(errno));
+	return fd;
+}
+
+static void serve_a_while(struct metrics_server *s)
+{
+	for (int i = 0; i < 20; i++) {
+		struct pollfd p = { .fd = metrics_server__fd(s), .events = POLLIN };
+
+		poll(&p, 1, 5);
+		metrics_server__run(s);
+	}
+}
+
+static bool cut_off(int fd)
+{
+	char c;
+
+	return recv(fd, &c, 1, MSG_DONTWAIT) == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/* 4 connections an address, 16 in all: past either, the oldest waiting
+ * one gives way, and a fresh scrape is answered */
+static void test_server_limits(void)
+{
+	struct metrics_server *s;
+	int scrapes = 0, fd[22], port, cut = 0;
+	char src[16], *r;
+
+	CHECK_INT(metrics_server__open("127.0.0.1:0", body, &scrapes, &s), 0);
+	port = port_of(s);
+	for (int i = 0; i < 6; i++) {
+		fd[i] = stalled_from("127.0.0.2", port);
+		serve_a_while(s);
+	}
+	for (int i = 0; i < 6; i++)
+		CHECK_INT(cut_off(fd[i]), i < 2);
+	for (int i = 6; i < 22; i++) { /* 127.0.0.3-6: 4 each, 20 live in all */
+		snprintf(src, sizeof(src), "127.0.0.%d", 3 + (i - 6) / 4);
+		fd[i] = stalled_from(src, port);
+		serve_a_while(s);
+	}
+	for (int i = 0; i < 22; i++)
+		cut += cut_off(fd[i]);
+	CHECK_INT(cut, 6); /* 2 by 127.0.0.2's own, 4 for the 16 */
+	CHECK_INT(cut_off(fd[21]), 0);
+	r = http(s, port, "GET /metrics HTTP/1.0\r\n\r\n");
+	CHECK(!strncmp(r, "HTTP/1.1 200", 12));
+	CHECK_INT(scrapes, 1);
+	free(r);
+	for (int i = 0; i < 22; i++)
+		close(fd[i]);
+	metrics_server__free(s);
+}
+
 static void test_server(void)
 {
 	struct metrics_server *s, *s2;
@@ -568,6 +635,7 @@ int main(void)
 	test_slot_hist();
 	test_section_hist();
 	test_server();
+	test_server_limits();
 	test_textfile();
 	test_textfile_planted();
 	return CHECK_DONE();
