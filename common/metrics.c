@@ -964,8 +964,9 @@ int metrics__scrape(struct metrics *m, const struct metrics_scrape *s, FILE *out
 		  "BPF_PERF_OUTPUT or BPF_RINGBUF_OUTPUT table that bcc-run read", true, false);
 	per_table(out, m, "bcc_run_events_lost_total", "Events of a BPF_PERF_OUTPUT table the "
 		  "kernel dropped because its buffer was full", true, true);
-	per_table(out, m, "bcc_run_series_dropped_total", "Series of a table left out of the "
-		  "metrics, over all scrapes, by --metrics-max-series", false, false);
+	per_table(out, m, "bcc_run_series_dropped_total", "Series of a table (of a histogram: "
+		  "used buckets) left out of the metrics, over all scrapes, by "
+		  "--metrics-max-series", false, false);
 	taken_release(&tk);
 	return err;
 }
