@@ -705,27 +705,32 @@ static int read_batches(const struct tracer_table *tab, size_t leaf_bytes,
 	return err == -ENOENT ? 0 : err;
 }
 
-/* One entry at a time, where batches are not to be had. An entry deleted
- * since next_key is skipped; next_key from a deleted key starts over, which
- * the store ignores (it keeps each key once), and which ends the walk after
- * twice the table's size. */
+/* One entry at a time, where batches are not to be had. next_key from a
+ * key deleted since starts over from the first: the store keeps each key
+ * once, and the walk ends after twice the table's size. */
 static int read_walk(const struct tracer_table *tab, size_t leaf_bytes, struct metrics_store *st,
 		     const struct metrics_opts *o)
 {
 	unsigned char *prev = malloc(tab->key_size), *key = malloc(tab->key_size);
 	unsigned char *leaf = malloc(leaf_bytes);
 	size_t visits = 0;
+	bool from_prev = false;
 	int err = prev && key && leaf ? 0 : -ENOMEM;
 
 	for (err = err ? err : table__next_key(tab, NULL, key); !err;
-	     err = table__next_key(tab, prev, key)) {
+	     err = table__next_key(tab, from_prev ? prev : NULL, key)) {
 		if (++visits > 2 * tab->max_entries + 2)
 			break;
-		if (!table__lookup(tab, key, leaf) && (err = metrics_store__add(st, key, leaf)))
-			break;
-		memcpy(prev, key, tab->key_size);
 		if (o->tick && !(visits % METRICS_TICK))
 			o->tick(o->ctx);
+		/* deleted since next_key: the walk goes on from the one before */
+		if (table__lookup(tab, key, leaf))
+			continue;
+		err = metrics_store__add(st, key, leaf);
+		if (err)
+			break;
+		memcpy(prev, key, tab->key_size);
+		from_prev = true;
 	}
 	free(prev);
 	free(key);
