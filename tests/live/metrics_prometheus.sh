@@ -4,10 +4,13 @@
 # packaged service): a known workload, then Prometheus' query API says the
 # summed counters equal it, histogram_quantile(0.5) lands in the bucket the
 # workload chose, the labels carry the workload's comm and pid, and events
-# of a perf output are counted. promtool passes the raw /metrics. Clients
-# that send garbage or stall do not stop events from being printed or
-# counted. Bad --metrics input fails with one message, exit 1, nothing
-# left behind.
+# of a perf output are counted. promtool passes the raw /metrics, where
+# tables whose metric names are taken (run_up, dup_count beside
+# dup_count_total) are left out and named once. A request trickling a byte
+# every 2 s is cut off 10 s after its connect; 20 of them and a client
+# sending garbage stop neither the events nor a fresh scrape nor
+# Prometheus' own. Bad --metrics input fails with one message, exit 1,
+# nothing left behind.
 BIN=$1 HELPERS=$2
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/metrics_lib.sh"
