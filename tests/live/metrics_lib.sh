@@ -60,8 +60,8 @@ stop_pid() {
 # loopback addresses SRC in turn, each a request that never ends: its
 # first line, then one header byte every 2 s (slowloris). Prints
 # "holding N" once all are connected, and "closed SRC AGE" (seconds since
-# its connect) for each one the server ends, which is opened again at the
-# next byte, as an attacker would. Runs until killed.
+# its connect, within 0.1 s) for each one the server ends, which is opened
+# again when its next byte is due, as an attacker would. Runs until killed.
 dribble() {
 	/usr/bin/python3 - "$@" <<'PY'
 import socket, sys, time
@@ -70,7 +70,7 @@ host, port, n, srcs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[
 def connect(src):
     s = socket.create_connection((host, port), source_address=(src, 0))
     s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-    return [s, src, time.monotonic()]
+    return [s, src, time.monotonic(), time.monotonic()]  # socket, source, connect, last byte
 
 def ended(s):
     try:
@@ -83,16 +83,22 @@ def ended(s):
 conns = [connect(srcs[i % len(srcs)]) for i in range(n)]
 print("holding", n, flush=True)
 while True:
-    time.sleep(2)
+    time.sleep(0.1)  # an end is seen within 0.1 s
     for c in conns:
-        if ended(c[0]):
-            print("closed", c[1], "%.1f" % (time.monotonic() - c[2]), flush=True)
+        now = time.monotonic()
+        if c[0] and ended(c[0]):
+            print("closed", c[1], "%.1f" % (now - c[2]), flush=True)
             c[0].close()
+            c[0] = None
+        if now - c[3] < 2:
+            continue
+        if not c[0]:
             c[:] = connect(c[1])
-        else:
-            try:
-                c[0].sendall(b"a")
-            except OSError:
-                pass
+            continue
+        c[3] = now
+        try:
+            c[0].sendall(b"a")
+        except OSError:
+            pass
 PY
 }
