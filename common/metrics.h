@@ -67,12 +67,52 @@ struct metrics_opts {
  * values are not integers, its key is not described), or -ENOMEM. */
 int metrics_write_table(FILE *out, const struct metrics_opts *o, const struct metrics_table *t);
 
+/* The metric names table t's family takes in the text: its name and, for
+ * a histogram, NAME_bucket, NAME_sum and NAME_count. Stores them in names
+ * (each to be freed) and returns how many (1 or 4), -ENOTSUP when t is
+ * not exposed, or -ENOMEM. */
+int metrics_table_names(const struct metrics_opts *o, const struct metrics_table *t,
+			char *names[4]);
+
 /* Writes s as a label value: '\\', '"' and newline escaped, invalid
  * UTF-8 as U+FFFD, ending at the first NUL or after n bytes. */
 void metrics_label_value(FILE *out, const char *s, size_t n);
 
 /* Whether name may be a metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*). */
 bool metrics_valid_prefix(const char *name);
+
+/* The entries of one table kept at one scrape, as they are read: at most
+ * max_series series (entries; a histogram's label sets), each key once
+ * (a walk over a changing hash can start over), each value summed over
+ * the CPUs at once; the rest are only counted. So a scrape holds what it
+ * exports, not the table times the CPUs. */
+struct metrics_store;
+
+/* For tables of layout's types and value layout (kt, lt, hist, ncpus,
+ * stride); NULL with errno ENOTSUP (not exposed, as metrics_write_table)
+ * or ENOMEM. */
+struct metrics_store *metrics_store__new(const struct metrics_opts *o,
+					 const struct metrics_table *layout);
+void metrics_store__free(struct metrics_store *st);
+
+/* Keeps or counts one entry: key of kt->size bytes, leaf of ncpus *
+ * stride. Returns 0 or -ENOMEM. */
+int metrics_store__add(struct metrics_store *st, const void *key, const void *leaf);
+
+/* Entries not kept for max_series (for a histogram: the entries of the
+ * label sets beyond it). */
+size_t metrics_store__dropped(const struct metrics_store *st);
+
+/* The bytes the store holds allocated. */
+size_t metrics_store__bytes(const struct metrics_store *st);
+
+/* The kept entries as a table for metrics_write_table(): one value of 8
+ * bytes an entry. Valid until the next add or the free. */
+void metrics_store__table(const struct metrics_store *st, struct metrics_table *out);
+
+/* Entries one batch read takes, for entries of key_size + leaf_bytes:
+ * its scratch buffer stays near a MiB however many CPUs the values have. */
+size_t metrics_batch_entries(size_t key_size, size_t leaf_bytes);
 
 /* What bcc-run exports beside the tables, kept across --watch reloads. */
 struct metrics;

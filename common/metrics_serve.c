@@ -11,24 +11,165 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-/* A client is cut off after this many seconds without progress: one that
- * never finishes its request holds a connection that long at most. */
+/* A client is cut off after this many seconds without progress. */
 #define IDLE_SECONDS 5
+/* ... and this many after its request began (its connection, or the end
+ * of its previous request on the connection), however it trickles: a
+ * request and its answer take milliseconds, and Prometheus gives up on a
+ * scrape after its scrape_timeout (10 s by default) anyway. */
+#define REQUEST_SECONDS 10
 /* A request's headers must fit here (Prometheus sends ~300 bytes). */
 #define REQUEST_BYTES (16 * 1024)
-/* Connections at once: scrapers are few. No limit per address: clients
- * stalled on 127.0.0.1 would lock out a Prometheus scraping from there. */
+/* Connections at once, and from one address: scrapers are few. A new
+ * connection is never refused for either limit: the oldest connection
+ * still waiting for its request (else the oldest) of that address, or of
+ * all, is cut off instead, so clients that hold connections open without
+ * asking (slowloris) give way to one that asks at once. */
 #define MAX_CONNECTIONS 16
+#define MAX_PER_ADDRESS 4
+
+/* A connection, from its accept to its close by libmicrohttpd. */
+struct client {
+	struct client *next;
+	int fd;
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	double start; /* CLOCK_MONOTONIC seconds its current request began */
+	bool busy;    /* its request is read: it is being answered */
+	bool cut;     /* shut down by us; libmicrohttpd closes it next */
+};
 
 struct metrics_server {
 	struct MHD_Daemon *d;
 	int listen_fd; /* ours until MHD_start_daemon() takes it */
 	metrics_body_fn body;
 	void *ctx;
+	struct client *clients; /* the newest first */
 	char url[96];
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Ends c's connection without closing its fd, which libmicrohttpd owns:
+ * its next read sees the end, and it closes the connection itself. */
+static void client_cut(struct client *c)
+{
+	shutdown(c->fd, SHUT_RDWR);
+	c->cut = true;
+}
+
+static bool same_address(const struct client *a, const struct client *b)
+{
+	return a->addr_len == b->addr_len && !memcmp(&a->addr, &b->addr, a->addr_len);
+}
+
+/* The connections not cut off, of new's address when of_addr. */
+static size_t clients_live(const struct metrics_server *s, const struct client *new,
+			   bool of_addr)
+{
+	size_t n = 0;
+
+	for (const struct client *c = s->clients; c; c = c->next)
+		n += !c->cut && (!of_addr || same_address(c, new));
+	return n;
+}
+
+/* Cuts off the connection that gives way to new (never new itself): the
+ * oldest one waiting for its request, else the oldest. */
+static void clients_evict(struct metrics_server *s, const struct client *new, bool of_addr)
+{
+	struct client *victim = NULL;
+
+	for (struct client *c = s->clients; c; c = c->next) {
+		if (c == new || c->cut || (of_addr && !same_address(c, new)))
+			continue;
+		if (!victim || (victim->busy && !c->busy) ||
+		    (victim->busy == c->busy && c->start <= victim->start))
+			victim = c;
+	}
+	if (victim)
+		client_cut(victim);
+}
+
+/* The client's address is copied: its port is zeroed, so that one
+ * address's connections compare equal. */
+static void client_address(struct client *c, const struct sockaddr *sa)
+{
+	c->addr_len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						  sizeof(struct sockaddr_in);
+	memcpy(&c->addr, sa, c->addr_len);
+	if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)&c->addr)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&c->addr)->sin_port = 0;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	const union MHD_ConnectionInfo *fd, *addr;
+	struct metrics_server *s = cls;
+	struct client *c = *socket_context, **p;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		for (p = &s->clients; *p && *p != c; p = &(*p)->next)
+			;
+		if (*p)
+			*p = c->next;
+		free(c);
+		return;
+	}
+	fd = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+	addr = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	c = calloc(1, sizeof(*c));
+	if (!c || !fd || !addr) {
+		free(c); /* not tracked: the idle timeout still ends it */
+		return;
+	}
+	c->fd = fd->connect_fd;
+	c->start = now_s();
+	client_address(c, addr->client_addr);
+	c->next = s->clients;
+	s->clients = c;
+	*socket_context = c;
+	if (clients_live(s, c, true) > MAX_PER_ADDRESS)
+		clients_evict(s, c, true);
+	if (clients_live(s, c, false) > MAX_CONNECTIONS)
+		clients_evict(s, c, false);
+}
+
+static struct client *client_of(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *i =
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return i ? i->socket_context : NULL;
+}
+
+/* A request answered: the next one on the connection has its own time. */
+static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct client *c = client_of(mc);
+
+	(void)cls;
+	(void)con_cls;
+	(void)toe;
+	if (c) {
+		c->busy = false;
+		c->start = now_s();
+	}
+}
 
 /* Splits "[ADDR:]PORT", "[V6]:PORT" into host (NULL: 127.0.0.1) and port. */
 static int parse_listen(const char *listen, char *host, size_t hlen, char *port, size_t plen)
@@ -135,6 +276,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	(void)upload;
 	(void)con_cls;
+	if (client_of(c))
+		client_of(c)->busy = true;
 	*upload_size = 0; /* a body, if any, is not read: it is discarded */
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET /metrics is served\n");
@@ -180,7 +323,10 @@ int metrics_server__open(const char *listen, metrics_body_fn body, void *ctx,
 				MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_SECONDS,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_BYTES,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+				/* one more than ours: the one that makes another give way */
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS + 1,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_END);
 	if (!s->d) {
 		err = errno ? -errno : -EIO;
@@ -201,6 +347,11 @@ int metrics_server__fd(const struct metrics_server *s)
 
 void metrics_server__run(struct metrics_server *s)
 {
+	double now = now_s();
+
+	for (struct client *c = s->clients; c; c = c->next)
+		if (!c->cut && now - c->start > REQUEST_SECONDS)
+			client_cut(c);
 	MHD_run(s->d);
 }
 
@@ -244,24 +395,40 @@ int metrics_textfile_path(const char *dir, const char *text_path, char *out, siz
 	return 0;
 }
 
-/* path's temporary: a name node_exporter does not read (not *.prom). */
-static int temp_path(const char *path, char *out, size_t len)
+/* Creates path's temporary, in its directory (so that rename() replaces
+ * path at once) under a name node_exporter does not read (not *.prom):
+ * DIR/.NAME.XXXXXX with a random tail, created with O_EXCL, so that
+ * nothing another user put there (a symlink, a file of theirs) is opened
+ * or followed. Readable by all, as node_exporter runs as its own user.
+ * Returns the fd, or a negative errno. */
+static int temp_open(const char *path, char *tmp, size_t len)
 {
-	int w = snprintf(out, len, "%s.%d.tmp", path, (int)getpid());
+	const char *base = strrchr(path, '/');
+	int w, fd;
 
-	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+	base = base ? base + 1 : path;
+	w = snprintf(tmp, len, "%.*s.%s.XXXXXX", (int)(base - path), path, base);
+	if (w < 0 || (size_t)w >= len)
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0644)) {
+		w = -errno;
+		close(fd);
+		unlink(tmp);
+		return w;
+	}
+	return fd;
 }
 
 int metrics_textfile_check(const char *path)
 {
 	char tmp[PATH_MAX];
-	int err = temp_path(path, tmp, sizeof(tmp)), fd;
+	int fd = temp_open(path, tmp, sizeof(tmp));
 
-	if (err)
-		return err;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	close(fd);
 	unlink(tmp);
 	return 0;
@@ -270,14 +437,11 @@ int metrics_textfile_check(const char *path)
 int metrics_textfile_write(const char *path, const char *body, size_t len)
 {
 	char tmp[PATH_MAX];
-	int err = temp_path(path, tmp, sizeof(tmp)), fd;
+	int fd = temp_open(path, tmp, sizeof(tmp)), err = 0;
 	size_t done = 0;
 
-	if (err)
-		return err;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (!err && done < len) {
 		ssize_t w = write(fd, body + done, len - done);
 

@@ -27,7 +27,11 @@ int metrics_server__fd(const struct metrics_server *s);
 
 /* Serves what the connections asked for, without blocking: reads
  * requests, answers GET /metrics (404 for other paths, 405 for other
- * methods), writes what the sockets take, closes idle or broken clients. */
+ * methods), writes what the sockets take, closes idle or broken clients
+ * and those whose request has taken 10 s. Call it at least every second
+ * or so: the 10 s are counted here. At most 16 connections, 4 from one
+ * address; past either, the oldest still waiting for its request gives
+ * way to the new one. */
 void metrics_server__run(struct metrics_server *s);
 
 /* "http://ADDR:PORT/metrics" with the port bound. */

@@ -55,3 +55,50 @@ stop_pid() {
 	kill -TERM "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
+
+# dribble HOST PORT N SRC[,SRC...]: N connections to HOST:PORT from the
+# loopback addresses SRC in turn, each a request that never ends: its
+# first line, then one header byte every 2 s (slowloris). Prints
+# "holding N" once all are connected, and "closed SRC AGE" (seconds since
+# its connect, within 0.1 s) for each one the server ends, which is opened
+# again when its next byte is due, as an attacker would. Runs until killed.
+dribble() {
+	/usr/bin/python3 - "$@" <<'PY'
+import socket, sys, time
+host, port, n, srcs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(",")
+
+def connect(src):
+    s = socket.create_connection((host, port), source_address=(src, 0))
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    return [s, src, time.monotonic(), time.monotonic()]  # socket, source, connect, last byte
+
+def ended(s):
+    try:
+        return s.recv(4096, socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+conns = [connect(srcs[i % len(srcs)]) for i in range(n)]
+print("holding", n, flush=True)
+while True:
+    time.sleep(0.1)  # an end is seen within 0.1 s
+    for c in conns:
+        now = time.monotonic()
+        if c[0] and ended(c[0]):
+            print("closed", c[1], "%.1f" % (now - c[2]), flush=True)
+            c[0].close()
+            c[0] = None
+        if now - c[3] < 2:
+            continue
+        if not c[0]:
+            c[:] = connect(c[1])
+            continue
+        c[3] = now
+        try:
+            c[0].sendall(b"a")
+        except OSError:
+            pass
+PY
+}

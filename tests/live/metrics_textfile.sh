@@ -65,7 +65,7 @@ v=$(series bcc_run_cache_hit)
 kill -INT $runner
 wait $runner || note_fail "bcc-run exited $?: $(tail -5 "$work/err")"
 [ -e "$work/tf/bcc_run_ex.prom" ] && note_fail "the textfile is left after exit"
-[ -z "$(ls "$work/tf")" ] || note_fail "files left in the textfile directory: $(ls "$work/tf")"
+[ -z "$(ls -A "$work/tf")" ] || note_fail "files left in the textfile directory: $(ls -A "$work/tf")"
 stop_pid $nodep
 check_clean "$before" "bcc-run --metrics-textfile"
 exit $fail

@@ -140,6 +140,85 @@ static void test_struct_keys(void)
 	td_free(lt);
 }
 
+/* the names a family takes, which bcc-run's scrape keeps apart */
+static void test_names(void)
+{
+	struct td_type *kt, *lt;
+	struct metrics_table t = { .name = "a_count", .type = BPF_MAP_TYPE_HASH, .ncpus = 1 };
+	struct metrics_opts o = { 0 };
+	char *names[4];
+
+	CHECK_INT(td_parse("\"int\"", &kt), 0);
+	CHECK_INT(td_parse("\"unsigned long long\"", &lt), 0);
+	CHECK_INT(metrics_table_names(&o, &t, names), -ENOTSUP); /* no types */
+	t.kt = kt;
+	t.lt = lt;
+	CHECK_INT(metrics_table_names(&o, &t, names), 1);
+	CHECK_STR(names[0], "bcc_a_count_total");
+	free(names[0]);
+	t.name = "lat";
+	t.hist = true;
+	o.prefix = "x_";
+	CHECK_INT(metrics_table_names(&o, &t, names), 4);
+	CHECK_STR(names[0], "x_lat");
+	CHECK_STR(names[1], "x_lat_bucket");
+	CHECK_STR(names[2], "x_lat_sum");
+	CHECK_STR(names[3], "x_lat_count");
+	for (int i = 0; i < 4; i++)
+		free(names[i]);
+	td_free(kt);
+	td_free(lt);
+}
+
+/* a scrape keeps what it exports: 3000 entries of a per-CPU hash on 128
+ * CPUs (3 MiB as read) with a cap of 10 hold 10 keys and sums; an entry
+ * seen again (a walk that started over) is not a second series */
+static void test_store(void)
+{
+	static uint64_t leaf[128];
+	struct td_type *kt, *lt;
+	struct metrics_table t = { .name = "per", .type = BPF_MAP_TYPE_PERCPU_HASH, .ncpus = 128,
+				   .stride = 8 }, kept;
+	struct metrics_opts o = { .max_series = 10 };
+	struct metrics_store *st;
+	char *out, *p;
+	int ret, lines = 0;
+
+	CHECK_INT(td_parse("\"unsigned int\"", &kt), 0);
+	CHECK_INT(td_parse("\"unsigned long long\"", &lt), 0);
+	t.kt = kt;
+	CHECK(metrics_store__new(&o, &t) == NULL && errno == ENOTSUP); /* no value type */
+	t.lt = lt;
+	st = metrics_store__new(&o, &t);
+	for (int c = 0; c < 128; c++)
+		leaf[c] = 1;
+	for (uint32_t k = 0; k < 3000; k++)
+		CHECK_INT(metrics_store__add(st, &k, leaf), 0);
+	for (uint32_t k = 0; k < 10; k++) /* the walk starts over */
+		CHECK_INT(metrics_store__add(st, &k, leaf), 0);
+	CHECK_INT(metrics_store__dropped(st), 2990);
+	CHECK(metrics_store__bytes(st) < 4096);
+	metrics_store__table(st, &kept);
+	CHECK_INT(kept.n, 10);
+	out = written(&o, &kept, &ret);
+	CHECK_INT(ret, 0);
+	CHECK_LINE(out, "bcc_per{key=\"0\"} 128");
+	CHECK_LINE(out, "bcc_per{key=\"9\"} 128");
+	for (p = out; (p = strstr(p, "\nbcc_per{")); p++)
+		lines++;
+	CHECK_INT(lines, 10);
+	free(out);
+	metrics_store__free(st);
+	metrics_store__free(NULL);
+
+	/* the batch buffer stays near a MiB on many CPUs */
+	CHECK_INT(metrics_batch_entries(4, 8), 4096);
+	CHECK(metrics_batch_entries(4, 128 * 8) * (4 + 128 * 8) <= 1 << 20);
+	CHECK_INT(metrics_batch_entries(8, 1 << 20), 64);
+	td_free(kt);
+	td_free(lt);
+}
+
 static void test_percpu_scalar_key(void)
 {
 	/* 2 CPUs; u32 values padded to 8 bytes a CPU; signed keys */
@@ -242,7 +321,8 @@ static void test_section_hist(void)
 	uint64_t vals[4] = { 5, 1, 2, 4 };
 	struct td_type *kt, *lt;
 	struct metrics_table t = { .name = "lat", .type = BPF_MAP_TYPE_HASH, .hist = true,
-				   .ncpus = 1, .stride = 8, .keys = keys, .leaves = vals, .n = 4 };
+				   .ncpus = 1, .stride = 8, .keys = keys, .leaves = vals, .n = 4 }, kept;
+	struct metrics_store *st;
 	char *out;
 	int ret;
 
@@ -270,6 +350,21 @@ static void test_section_hist(void)
 	out = written(&(struct metrics_opts){ .max_series = 1 }, &t, &ret);
 	CHECK_INT(ret, 1);
 	free(out);
+
+	/* so does a scrape's store, which keeps whole label sets */
+	st = metrics_store__new(&(struct metrics_opts){ .max_series = 1 }, &t);
+	for (int i = 0; i < 4; i++)
+		CHECK_INT(metrics_store__add(st, &keys[i], &vals[i]), 0);
+	CHECK_INT(metrics_store__add(st, &keys[0], &vals[0]), 0);
+	CHECK_INT(metrics_store__dropped(st), 2);
+	metrics_store__table(st, &kept);
+	CHECK_INT(kept.n, 2);
+	out = written(&(struct metrics_opts){ .max_series = 1 }, &kept, &ret);
+	CHECK_INT(ret, 0);
+	CHECK_LINE(out, "bcc_lat_count{pid=\"7\",comm=\"a\\\"b\"} 7");
+	CHECK(!strstr(out, "pid=\"9\""));
+	free(out);
+	metrics_store__free(st);
 	td_free(kt);
 	td_free(lt);
 }
@@ -316,6 +411,73 @@ static int body(FILE *out, void *ctx)
 static int port_of(const struct metrics_server *s)
 {
 	return atoi(strrchr(metrics_server__url(s), ':') + 1);
+}
+
+/* A connection from the loopback address src that asks "GET /metr" and
+ * no more. */
+static int stalled_from(const char *src, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	inet_pton(AF_INET, src, &from.sin_addr);
+	if (bind(fd, (struct sockaddr *)&from, sizeof(from)) ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)) || send(fd, "GET /metr", 9, 0) != 9)
+		fprintf(stderr, "cannot connect from %s: %s\n", src, strerror(errno));
+	return fd;
+}
+
+static void serve_a_while(struct metrics_server *s)
+{
+	for (int i = 0; i < 20; i++) {
+		struct pollfd p = { .fd = metrics_server__fd(s), .events = POLLIN };
+
+		poll(&p, 1, 5);
+		metrics_server__run(s);
+	}
+}
+
+static bool cut_off(int fd)
+{
+	char c;
+
+	return recv(fd, &c, 1, MSG_DONTWAIT) == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/* 4 connections an address, 16 in all: past either, the oldest waiting
+ * one gives way, and a fresh scrape is answered */
+static void test_server_limits(void)
+{
+	struct metrics_server *s;
+	int scrapes = 0, fd[22], port, cut = 0;
+	char src[16], *r;
+
+	CHECK_INT(metrics_server__open("127.0.0.1:0", body, &scrapes, &s), 0);
+	port = port_of(s);
+	for (int i = 0; i < 6; i++) {
+		fd[i] = stalled_from("127.0.0.2", port);
+		serve_a_while(s);
+	}
+	for (int i = 0; i < 6; i++)
+		CHECK_INT(cut_off(fd[i]), i < 2);
+	for (int i = 6; i < 22; i++) { /* 127.0.0.3-6: 4 each, 20 live in all */
+		snprintf(src, sizeof(src), "127.0.0.%d", 3 + (i - 6) / 4);
+		fd[i] = stalled_from(src, port);
+		serve_a_while(s);
+	}
+	for (int i = 0; i < 22; i++)
+		cut += cut_off(fd[i]);
+	CHECK_INT(cut, 6); /* 2 by 127.0.0.2's own, 4 for the 16 */
+	CHECK_INT(cut_off(fd[21]), 0);
+	r = http(s, port, "GET /metrics HTTP/1.0\r\n\r\n");
+	CHECK(!strncmp(r, "HTTP/1.1 200", 12));
+	CHECK_INT(scrapes, 1);
+	free(r);
+	for (int i = 0; i < 22; i++)
+		close(fd[i]);
+	metrics_server__free(s);
 }
 
 static void test_server(void)
@@ -397,15 +559,64 @@ static void test_textfile(void)
 	CHECK_INT(metrics_textfile_check("/nonexistent-dir/bcc_run_x.prom"), -ENOENT);
 }
 
+/* Another user who can write the directory put a symlink, then a file of
+ * theirs, where bcc-run 0.x put its temporary (PATH.PID.tmp): neither is
+ * followed, written or renamed into place. */
+static void test_textfile_planted(void)
+{
+	char dir[] = "/tmp/test_metrics.XXXXXX", path[256], old[300], victim[300];
+	char buf[64] = { 0 };
+	struct stat st, planted;
+	int fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT(metrics_textfile_path(dir, "x.bpf.c", path, sizeof(path)), 0);
+	snprintf(old, sizeof(old), "%s.%d.tmp", path, (int)getpid());
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	fd = open(victim, O_WRONLY | O_CREAT, 0644);
+	CHECK(write(fd, "victim\n", 7) == 7);
+	close(fd);
+	CHECK_INT(symlink(victim, old), 0);
+	CHECK_INT(metrics_textfile_check(path), 0);
+	CHECK_INT(metrics_textfile_write(path, "a 1\n", 4), 0);
+	fd = open(victim, O_RDONLY);
+	CHECK(read(fd, buf, sizeof(buf) - 1) == 7);
+	close(fd);
+	CHECK_STR(buf, "victim\n");
+	CHECK_INT(lstat(old, &st), 0);
+	CHECK(S_ISLNK(st.st_mode));
+	unlink(old);
+
+	/* a file of theirs, still open: it does not become the textfile */
+	fd = open(old, O_RDWR | O_CREAT | O_EXCL, 0666);
+	CHECK(fd >= 0);
+	CHECK_INT(fstat(fd, &planted), 0);
+	CHECK_INT(metrics_textfile_write(path, "b 2\n", 4), 0);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK(st.st_ino != planted.st_ino);
+	CHECK_INT(st.st_mode & 0777, 0644); /* node_exporter's user reads it */
+	CHECK_INT(fstat(fd, &planted), 0);
+	CHECK_INT(planted.st_size, 0);
+	close(fd);
+	unlink(old);
+	unlink(path);
+	unlink(victim);
+	CHECK_INT(rmdir(dir), 0); /* no temporary left */
+}
+
 int main(void)
 {
 	test_label_escaping();
 	test_struct_keys();
+	test_names();
+	test_store();
 	test_percpu_scalar_key();
 	test_tick();
 	test_slot_hist();
 	test_section_hist();
 	test_server();
+	test_server_limits();
 	test_textfile();
+	test_textfile_planted();
 	return CHECK_DONE();
 }
