@@ -136,6 +136,8 @@ void json_string(FILE *out, const char *s, size_t n)
 
 		if (!valid)
 			fputs("\xef\xbf\xbd", out); /* U+FFFD */
+		else if (seq == 2 && c == 0xc2 && p[i + 1] < 0xa0)
+			fprintf(out, "\\u%04x", p[i + 1]); /* a C1 control: CSI is one */
 		else if (seq > 1)
 			fwrite(p + i, 1, seq, out);
 		else if (c == '"' || c == '\\')

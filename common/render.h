@@ -102,8 +102,8 @@ void render_stack(FILE *out, const char *name, long long id, const char *const *
 bool render_stack_is_user_name(const char *name);
 
 /* Writes s (n bytes, stopping at NUL) as a JSON string literal: valid UTF-8
- * as is, each invalid sequence as U+FFFD, '"', '\\', control characters and
- * DEL escaped. */
+ * as is, each invalid sequence as U+FFFD, '"', '\\', control characters
+ * (C0, DEL and C1) escaped. */
 void json_string(FILE *out, const char *s, size_t n);
 
 /* The length of the UTF-8 sequence at p (avail > 0 bytes); *valid says
