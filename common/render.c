@@ -83,11 +83,18 @@ static size_t escape_seq(const unsigned char *p, size_t avail, unsigned flags, c
 	return 1;
 }
 
-/* The bytes of s that are shown: all n with RENDER_ESC_BYTES, else up to
- * the first NUL. */
+/* The bytes of s that are shown: text up to its first NUL; bytes up to
+ * the last non-zero one and one NUL after it, when the array was not full
+ * (the rest is zeros: the array's size says how many). */
 static size_t escape_len(const char *s, size_t n, unsigned flags)
 {
-	return flags & RENDER_ESC_BYTES ? n : strnlen(s, n);
+	size_t len = n;
+
+	if (!(flags & RENDER_ESC_BYTES))
+		return strnlen(s, n);
+	while (len && !s[len - 1])
+		len--;
+	return len < n ? len + 1 : len;
 }
 
 void render_escape(FILE *out, const char *s, size_t n, unsigned flags)

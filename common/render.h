@@ -22,8 +22,9 @@
 void render_value(FILE *out, const struct td_type *t, const void *data, bool json);
 
 /* How render_escape() writes: RENDER_ESC_QUOTE between '"' (and '"'
- * escaped), RENDER_ESC_BYTES all n bytes (NUL as \0) rather than up to the
- * first NUL. */
+ * escaped); RENDER_ESC_BYTES bytes rather than text up to the first NUL:
+ * NUL as \0, and trailing zeros as one \0 ("corpus\n\0" for a u8[64]
+ * holding "corpus\n"; "\0" for one of zeros; no \0 at the end: full). */
 enum {
 	RENDER_ESC_QUOTE = 1,
 	RENDER_ESC_BYTES = 2,

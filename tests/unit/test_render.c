@@ -250,12 +250,20 @@ static void test_escapes(void)
 	/* the same through the event decoder */
 	CHECK_INT(event_layout_parse(descs, 4, &l), 0);
 	memcpy(ev, key, 36);
-	memcpy(ev + 36, "\0" "1\x80", 3);
+	memcpy(ev + 36, "\0" "1\x80", 3); /* full: no trailing \0 */
 	f = open_memstream(&out, &len);
 	event_format(&l, ev, sizeof(ev), false, f);
 	fclose(f);
 	CHECK_STR(out, "comm=" EVIL_TEXT " buf=\"corpus\\n\\0\" daddr=10.0.0.1 n=\"\\x001\\x80\"");
 	free(out);
+
+	/* bytes: trailing zeros as one \0; none when the array is full */
+	memset(key + 24, 0, 8);
+	CHECK_INT(td_parse(desc, &t), 0);
+	CHECK_RENDER(t, key, false, "{comm=\"" EVIL_TEXT "\", buf=\"\\0\", daddr=10.0.0.1, v6addr=::1}");
+	memset(key + 24, 'z', 8);
+	CHECK_RENDER(t, key, false, "{comm=\"" EVIL_TEXT "\", buf=\"zzzzzzzz\", daddr=10.0.0.1, v6addr=::1}");
+	td_free(t);
 
 	/* into a column: cut before an escape that does not fit */
 	CHECK_STR(render_escape_buf(col, sizeof(col), EVIL, sizeof(EVIL)), "a\\x1b[2J\\nb\\xff");
