@@ -407,6 +407,10 @@ void render_stack(FILE *out, const char *name, long long id, const char *const *
 	fprintf(out, "    %s:\n", name);
 	if (id < 0)
 		fprintf(out, "      %s\n", missed);
-	for (size_t i = 0; id >= 0 && i < n; i++)
-		fprintf(out, "      %s\n", frames[i]);
+	for (size_t i = 0; id >= 0 && i < n; i++) {
+		/* a symbol is a name whoever built the traced binary chose */
+		fputs("      ", out);
+		render_escape(out, frames[i], strlen(frames[i]), 0);
+		fputc('\n', out);
+	}
 }

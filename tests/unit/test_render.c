@@ -394,6 +394,13 @@ static void test_stacks(void)
 	CHECK_STR(s, "\"user_stack_id\":[\"func+0x0\",\"main+0x1fa\","
 		     "\"0x7f35bd6b424a [unknown]\"]");
 	free(s);
+	{ /* a symbol name is the traced binary's: escaped in text */
+		const char *const evil[] = { "f\033[2J\nx+0x4" };
+
+		s = stack_text("user_stack_id", 3, evil, 1, false);
+		CHECK_STR(s, "    user_stack_id:\n      f\\x1b[2J\\nx+0x4\n");
+		free(s);
+	}
 	s = stack_text("user_stack_id", -14, frames, 0, false);
 	CHECK_STR(s, "    user_stack_id:\n      [Missed User Stack]\n");
 	free(s);
