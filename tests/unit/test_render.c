@@ -327,6 +327,24 @@ static void test_sections(void)
 	free(out);
 	td_free(t);
 
+	/* a comm section header, escaped as a comm column is */
+	{
+		struct {
+			char comm[16];
+			uint64_t slot;
+		} ck = { "ev\033[2J\nil", 1 };
+
+		CHECK_INT(td_parse("[\"k\", [[\"comm\",\"char\",[16]], [\"slot\",\"u64\"]], "
+				   "\"struct\"]", &t), 0);
+		out = NULL;
+		f = open_memstream(&out, &len);
+		CHECK_INT(render_hist_sections(f, t, &ck, counts, 1, false, "dist"), 0);
+		fclose(f);
+		CHECK(out && strstr(out, "\ncomm = ev\\x1b[2J\\nil\n") == out);
+		free(out);
+		td_free(t);
+	}
+
 	/* no slot member */
 	CHECK_INT(td_parse("[\"k\", [[\"comm\",\"char\",[16]]], \"struct\"]", &t), 0);
 	CHECK(!render_hist_has_slot(t));
