@@ -97,6 +97,19 @@ static size_t escape_len(const char *s, size_t n, unsigned flags)
 	return len < n ? len + 1 : len;
 }
 
+/* How many bytes at p print as they are (printable ASCII but '\\', and
+ * '"' when quoted): written in one go, as a flood of trace lines is mostly
+ * that. */
+static size_t plain_run(const unsigned char *p, size_t len, unsigned flags)
+{
+	size_t i = 0;
+
+	while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
+	       !(p[i] == '"' && (flags & RENDER_ESC_QUOTE)))
+		i++;
+	return i;
+}
+
 void render_escape(FILE *out, const char *s, size_t n, unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -106,8 +119,14 @@ void render_escape(FILE *out, const char *s, size_t n, unsigned flags)
 	if (flags & RENDER_ESC_QUOTE)
 		fputc('"', out);
 	for (size_t i = 0; i < len;) {
-		i += escape_seq(p + i, len - i, flags, buf);
-		fputs(buf, out);
+		size_t plain = plain_run(p + i, len - i, flags);
+
+		fwrite(p + i, 1, plain, out);
+		i += plain;
+		if (i < len) {
+			i += escape_seq(p + i, len - i, flags, buf);
+			fputs(buf, out);
+		}
 	}
 	if (flags & RENDER_ESC_QUOTE)
 		fputc('"', out);
@@ -120,11 +139,20 @@ const char *render_escape_buf(char *dst, size_t size, const char *s, size_t n)
 	char buf[8];
 
 	for (size_t i = 0; i < len && size;) {
-		size_t seq = escape_seq(p + i, len - i, 0, buf), blen = strlen(buf);
+		size_t seq = plain_run(p + i, len - i, 0), blen = seq;
+		const char *from = s + i;
 
-		if (used + blen >= size)
-			break; /* never half an escape */
-		memcpy(dst + used, buf, blen);
+		if (!seq) {
+			seq = escape_seq(p + i, len - i, 0, buf);
+			blen = strlen(buf);
+			from = buf;
+		}
+		if (used + blen >= size) {
+			if (from == buf || used + 1 >= size)
+				break; /* never half an escape */
+			seq = blen = size - 1 - used;
+		}
+		memcpy(dst + used, from, blen);
 		used += blen;
 		i += seq;
 	}
