@@ -136,6 +136,8 @@ void json_string(FILE *out, const char *s, size_t n)
 
 		if (!valid)
 			fputs("\xef\xbf\xbd", out); /* U+FFFD */
+		else if (seq == 2 && c == 0xc2 && p[i + 1] < 0xa0)
+			fprintf(out, "\\u%04x", p[i + 1]); /* a C1 control: CSI is one */
 		else if (seq > 1)
 			fwrite(p + i, 1, seq, out);
 		else if (c == '"' || c == '\\')
@@ -193,7 +195,14 @@ void event_format_value(const struct event_field *f, const void *data, bool json
 		if (json)
 			json_string(out, str, f->count);
 		else
-			fprintf(out, "%.*s", (int)strnlen(str, f->count), str);
+			render_escape(out, str, f->count, 0);
+		return;
+	}
+	if (!json && f->kind == FIELD_UINT && f->elem_size == 1 && f->count > 1) {
+		/* u8 buf[N]: bytes, as render_value() shows them in a table */
+		if (!render_byte_addr(out, f->name, base + f->offset, f->count))
+			render_escape(out, (const char *)base + f->offset, f->count,
+				      RENDER_ESC_QUOTE | RENDER_ESC_BYTES);
 		return;
 	}
 	if (f->count > 1)

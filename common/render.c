@@ -46,27 +46,135 @@ void render_ipv6(FILE *out, const void *data, bool json)
 	fprintf(out, json ? "\"%s\"" : "%s", buf);
 }
 
-/* A C-like quoted string: UTF-8 passes, anything else is escaped. */
-static void render_text(FILE *out, const char *s, size_t n)
+/* The escaped form of the byte or UTF-8 sequence at p (avail > 0 bytes)
+ * into buf (at least 8 bytes); returns how many bytes of p it stands for.
+ * Valid UTF-8 passes except C1 controls (U+0080..U+009F: CSI is one);
+ * '\\', control bytes, DEL and bytes that are not UTF-8 become C escapes,
+ * so nothing that reaches a terminal can move its cursor or end a line. */
+static size_t escape_seq(const unsigned char *p, size_t avail, unsigned flags, char *buf)
 {
-	size_t len = strnlen(s, n);
+	unsigned char c = p[0];
+	bool valid;
+	size_t seq = utf8_seq(p, avail, &valid);
 
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
+	if (valid && seq > 1 && !(c == 0xc2 && p[1] < 0xa0)) {
+		memcpy(buf, p, seq);
+		buf[seq] = '\0';
+		return seq;
 	}
-	fputc('"', out);
+	if (!valid || seq > 1) {
+		snprintf(buf, 8, "\\x%02x", c); /* one byte at a time: lossless */
+		return 1;
+	}
+	if (c == '\\' || (c == '"' && (flags & RENDER_ESC_QUOTE)))
+		snprintf(buf, 8, "\\%c", c);
+	else if (c == '\n')
+		strcpy(buf, "\\n");
+	else if (c == '\t')
+		strcpy(buf, "\\t");
+	else if (c == '\r')
+		strcpy(buf, "\\r");
+	else if (c == '\0') /* \x00 before a digit: "\01" would read as one octal */
+		strcpy(buf, avail > 1 && p[1] >= '0' && p[1] <= '7' ? "\\x00" : "\\0");
+	else if (c < 0x20 || c == 0x7f)
+		snprintf(buf, 8, "\\x%02x", c);
+	else
+		snprintf(buf, 8, "%c", c);
+	return 1;
+}
+
+/* The bytes of s that are shown: text up to its first NUL; bytes up to
+ * the last non-zero one and one NUL after it, when the array was not full
+ * (the rest is zeros: the array's size says how many). */
+static size_t escape_len(const char *s, size_t n, unsigned flags)
+{
+	size_t len = n;
+
+	if (!(flags & RENDER_ESC_BYTES))
+		return strnlen(s, n);
+	while (len && !s[len - 1])
+		len--;
+	return len < n ? len + 1 : len;
+}
+
+/* How many bytes at p print as they are (printable ASCII but '\\', and
+ * '"' when quoted): written in one go, as a flood of trace lines is mostly
+ * that. */
+static size_t plain_run(const unsigned char *p, size_t len, unsigned flags)
+{
+	size_t i = 0;
+
+	while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
+	       !(p[i] == '"' && (flags & RENDER_ESC_QUOTE)))
+		i++;
+	return i;
+}
+
+void render_escape(FILE *out, const char *s, size_t n, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = escape_len(s, n, flags);
+	char buf[8];
+
+	if (flags & RENDER_ESC_QUOTE)
+		fputc('"', out);
+	for (size_t i = 0; i < len;) {
+		size_t plain = plain_run(p + i, len - i, flags);
+
+		fwrite(p + i, 1, plain, out);
+		i += plain;
+		if (i < len) {
+			i += escape_seq(p + i, len - i, flags, buf);
+			fputs(buf, out);
+		}
+	}
+	if (flags & RENDER_ESC_QUOTE)
+		fputc('"', out);
+}
+
+const char *render_escape_buf(char *dst, size_t size, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strnlen(s, n), used = 0;
+	char buf[8];
+
+	for (size_t i = 0; i < len && size;) {
+		size_t seq = plain_run(p + i, len - i, 0), blen = seq;
+		const char *from = s + i;
+
+		if (!seq) {
+			seq = escape_seq(p + i, len - i, 0, buf);
+			blen = strlen(buf);
+			from = buf;
+		}
+		if (used + blen >= size) {
+			if (from == buf || used + 1 >= size)
+				break; /* never half an escape */
+			seq = blen = size - 1 - used;
+		}
+		memcpy(dst + used, from, blen);
+		used += blen;
+		i += seq;
+	}
+	if (size)
+		dst[used] = '\0';
+	return dst;
+}
+
+bool render_byte_addr(FILE *out, const char *name, const void *data, size_t n)
+{
+	char buf[INET6_ADDRSTRLEN];
+	int af = n == 4 ? AF_INET : n == 16 ? AF_INET6 : 0;
+
+	if (!af || !render_is_ipv6_name(name) || !inet_ntop(af, data, buf, sizeof(buf)))
+		return false;
+	fputs(buf, out);
+	return true;
+}
+
+bool render_is_byte_array(const struct td_type *t)
+{
+	return t->kind == TD_ARRAY && t->elem->kind == TD_UINT && t->elem->size == 1;
 }
 
 static void render_int(FILE *out, const struct td_type *t, const void *data)
@@ -89,7 +197,8 @@ static void render_member(FILE *out, const struct td_field *f, const unsigned ch
 {
 	if (f->type->size == 16 && td_is_integer(f->type) && render_is_ipv6_name(f->name))
 		render_ipv6(out, base + f->offset, json);
-	else
+	else if (json || !render_is_byte_array(f->type) ||
+		 !render_byte_addr(out, f->name, base + f->offset, f->type->count))
 		render_value(out, f->type, base + f->offset, json);
 }
 
@@ -107,9 +216,13 @@ void render_value(FILE *out, const struct td_type *t, const void *data, bool jso
 		if (json)
 			json_string(out, data, t->count);
 		else
-			render_text(out, data, t->count);
+			render_escape(out, data, t->count, RENDER_ESC_QUOTE);
 		return;
 	case TD_ARRAY:
+		if (!json && render_is_byte_array(t)) {
+			render_escape(out, data, t->count, RENDER_ESC_QUOTE | RENDER_ESC_BYTES);
+			return;
+		}
 		fputc('[', out);
 		for (size_t i = 0; i < t->count; i++) {
 			fputs(i ? (json ? "," : ", ") : "", out);
@@ -226,9 +339,7 @@ static void section_label(FILE *out, const struct td_type *kt, const struct td_f
 		} else {
 			fprintf(out, "%s%s = ", first ? "" : ", ", f->name);
 			if (f->type->kind == TD_CHARS) /* as bcc's tools print a comm */
-				fprintf(out, "%.*s", (int)strnlen((const char *)key + f->offset,
-								  f->type->count),
-					(const char *)key + f->offset);
+				render_escape(out, (const char *)key + f->offset, f->type->count, 0);
 			else
 				render_member(out, f, key, false);
 		}
@@ -393,6 +504,10 @@ void render_stack(FILE *out, const char *name, long long id, const char *const *
 	fprintf(out, "    %s:\n", name);
 	if (id < 0)
 		fprintf(out, "      %s\n", missed);
-	for (size_t i = 0; id >= 0 && i < n; i++)
-		fprintf(out, "      %s\n", frames[i]);
+	for (size_t i = 0; id >= 0 && i < n; i++) {
+		/* a symbol is a name whoever built the traced binary chose */
+		fputs("      ", out);
+		render_escape(out, frames[i], strlen(frames[i]), 0);
+		fputc('\n', out);
+	}
 }

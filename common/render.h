@@ -12,12 +12,45 @@
 #include <stdio.h>
 
 /* A value of type t at data (t->size bytes): integers in decimal, char[]
- * as a quoted string (quotes, backslashes and control characters
- * escaped), arrays as [a, b], structs as {name=value, ...} (JSON: an
+ * as a quoted string (render_escape()), a u8/unsigned char array as the
+ * quoted string of all its bytes (JSON: numbers, as bcc's ctypes c_ubyte
+ * arrays; text: one named as an address, u8[4] or u8[16], as the address),
+ * other arrays as [a, b], structs as {name=value, ...} (JSON: an
  * object), __pad_* members left out. A 16-byte integer member whose name
  * says it is an address (saddr, daddr, addr, ...) prints as an IPv6
  * address, as bcc's tools do with inet_ntop(AF_INET6). */
 void render_value(FILE *out, const struct td_type *t, const void *data, bool json);
+
+/* How render_escape() writes: RENDER_ESC_QUOTE between '"' (and '"'
+ * escaped); RENDER_ESC_BYTES bytes rather than text up to the first NUL:
+ * NUL as \0, and trailing zeros as one \0 ("corpus\n\0" for a u8[64]
+ * holding "corpus\n"; "\0" for one of zeros; no \0 at the end: full). */
+enum {
+	RENDER_ESC_QUOTE = 1,
+	RENDER_ESC_BYTES = 2,
+};
+
+/* Writes s (n bytes) for a terminal, the one escaper of every text a
+ * program or another user chose (char[] values, comms, paths, trace
+ * messages): valid UTF-8 as is; a backslash doubled; newline, tab and CR
+ * as \n, \t, \r; other control bytes, DEL, C1 controls (U+0080..U+009F)
+ * and bytes that are not UTF-8 as \xNN, each byte. No escape sequence or
+ * line break of the input reaches the output. */
+void render_escape(FILE *out, const char *s, size_t n, unsigned flags);
+
+/* The same into dst (size bytes, NUL-terminated, cut before an escape that
+ * does not fit), up to s's first NUL, for a column printed with %-16s;
+ * 4 * n + 1 bytes always suffice. Returns dst. */
+const char *render_escape_buf(char *dst, size_t size, const char *s, size_t n);
+
+/* Text mode: n bytes (a u8[4] or u8[16]) of a member whose name says it
+ * is an address (render_is_ipv6_name()) as the IPv4 or IPv6 address, as
+ * bcc's tools print them with inet_ntop(). Returns false, having written
+ * nothing, for any other. */
+bool render_byte_addr(FILE *out, const char *name, const void *data, size_t n);
+
+/* Whether t is an array of 1-byte unsigned integers (u8, unsigned char). */
+bool render_is_byte_array(const struct td_type *t);
 
 /* Writes a 16-byte integer (little-endian) in decimal. */
 void render_u128(FILE *out, const void *data, bool is_signed);
@@ -70,8 +103,8 @@ void render_stack(FILE *out, const char *name, long long id, const char *const *
 bool render_stack_is_user_name(const char *name);
 
 /* Writes s (n bytes, stopping at NUL) as a JSON string literal: valid UTF-8
- * as is, each invalid sequence as U+FFFD, '"', '\\', control characters and
- * DEL escaped. */
+ * as is, each invalid sequence as U+FFFD, '"', '\\', control characters
+ * (C0, DEL and C1) escaped. */
 void json_string(FILE *out, const char *s, size_t n);
 
 /* The length of the UTF-8 sequence at p (avail > 0 bytes); *valid says

@@ -4,6 +4,7 @@
 #include "feature.h"
 #include "include_line.h"
 #include "log.h"
+#include "render.h"
 #include "version.h"
 
 #include <bcc/bcc_version.h>
@@ -464,12 +465,19 @@ int tool_trace_pipe_loop(long duration_s, const char *header,
 	return err;
 }
 
+/* A comm and a message are whatever a process named itself and printed
+ * (a file name, say): escaped, so they reach the terminal as text. */
 void tool_print_timed(const struct trace_fields *f, void *ctx)
 {
+	char task[4 * sizeof(f->task) + 1];
+
 	(void)ctx;
 	if (f->pid == getpid())
 		return;
-	printf("%-18.9f %-16s %-6d %s\n", f->ts, f->task, f->pid, f->msg);
+	printf("%-18.9f %-16s %-6d ", f->ts,
+	       render_escape_buf(task, sizeof(task), f->task, sizeof(f->task)), f->pid);
+	render_escape(stdout, f->msg, strlen(f->msg), 0);
+	putchar('\n');
 }
 
 int tool_run_trace_pipe(int argc, char **argv, const struct tool_desc *d)
@@ -492,6 +500,15 @@ int tool_run_trace_pipe(int argc, char **argv, const struct tool_desc *d)
 
 void tool_print_pid_comm(const struct trace_fields *f, void *ctx)
 {
+	char task[4 * TOOL_COMM_COLUMN + 1];
+
 	(void)ctx;
-	printf("%-6d %-12.12s %s\n", f->pid, f->task, f->msg);
+	printf("%-6d %-12s ", f->pid, tool_comm_column(task, sizeof(task), f->task));
+	render_escape(stdout, f->msg, strlen(f->msg), 0);
+	putchar('\n');
+}
+
+const char *tool_comm_column(char *buf, size_t size, const char *task)
+{
+	return render_escape_buf(buf, size, task, TOOL_COMM_COLUMN);
 }

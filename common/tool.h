@@ -138,4 +138,10 @@ void tool_print_timed(const struct trace_fields *f, void *ctx);
 #define TOOL_PID_COMM_HEADER "PID    COMM         OUTPUT\n"
 void tool_print_pid_comm(const struct trace_fields *f, void *ctx);
 
+/* The first TOOL_COMM_COLUMN bytes of a comm, escaped (render_escape())
+ * into buf, which 4 * TOOL_COMM_COLUMN + 1 bytes always suffice for; for
+ * the COMM column of "PID COMM ..." lines (%-12s). Returns buf. */
+#define TOOL_COMM_COLUMN 12
+const char *tool_comm_column(char *buf, size_t size, const char *task);
+
 #endif

@@ -56,10 +56,32 @@ int td_scalar(const char *name, size_t len, enum td_kind *kind, size_t *size)
 }
 
 /* A cursor over the description: a tiny JSON reader (strings without
- * escapes, arrays, unsigned numbers), which is all libbcc writes. */
+ * escapes, arrays, unsigned numbers), which is all libbcc writes. depth
+ * counts the records open around it: a description also comes from a
+ * cache entry on disk, and the parser, td_free() and the printers recurse
+ * once per level. */
 struct cur {
 	const char *p;
+	unsigned depth;
 };
+
+/* Sizes beyond any BPF map's key or value (the kernel caps them at
+ * KMALLOC_MAX_SIZE, 4 MiB) are refused before they can wrap around. */
+static int size_mul(size_t a, size_t b, size_t *out)
+{
+	if (b && a > TD_MAX_SIZE / b)
+		return -E2BIG;
+	*out = a * b;
+	return 0;
+}
+
+static int size_add(size_t a, size_t b, size_t *out)
+{
+	if (a > TD_MAX_SIZE || b > TD_MAX_SIZE - a)
+		return -E2BIG;
+	*out = a + b;
+	return 0;
+}
 
 static void skip_ws(struct cur *c)
 {
@@ -127,6 +149,7 @@ static int wrap_arrays(const size_t *dims, size_t ndims, struct td_type **t)
 {
 	for (size_t i = ndims; i-- > 0;) {
 		struct td_type *a;
+		size_t size;
 
 		if (!dims[i])
 			return -ENOTSUP;
@@ -137,7 +160,9 @@ static int wrap_arrays(const size_t *dims, size_t ndims, struct td_type **t)
 			(*t)->size = dims[i];
 			continue;
 		}
-		a = new_type(TD_ARRAY, (*t)->size * dims[i], (*t)->align);
+		if (size_mul((*t)->size, dims[i], &size))
+			return -E2BIG;
+		a = new_type(TD_ARRAY, size, (*t)->align);
 		if (!a)
 			return -ENOMEM;
 		a->elem = *t;
@@ -183,13 +208,41 @@ static int parse_field(struct cur *c, struct td_field *f)
 	return eat(c, ']') ? 0 : -EINVAL;
 }
 
+/* Field offsets, size and alignment of a parsed struct or union. Every
+ * size is at most TD_MAX_SIZE (size_mul(), size_add()), so a field always
+ * lies inside its record. */
+static int record_layout(struct td_type *t, bool packed)
+{
+	size_t off = 0, size = 0, align = 1;
+
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct td_type *ft = t->fields[i].type;
+
+		if (ft->align > align)
+			align = ft->align;
+		if (t->kind == TD_UNION) {
+			size = ft->size > size ? ft->size : size;
+			continue;
+		}
+		if (!packed)
+			off = (off + ft->align - 1) / ft->align * ft->align;
+		t->fields[i].offset = off;
+		if (size_add(off, ft->size, &off))
+			return -E2BIG;
+	}
+	t->align = packed ? 1 : align;
+	t->size = t->kind == TD_UNION ? size : off;
+	if (!packed)
+		t->size = (t->size + align - 1) / align * align;
+	return t->size > TD_MAX_SIZE ? -E2BIG : 0;
+}
+
 /* ["name", [FIELD, ...], "struct"|"struct_packed"|"union"] after its '[' */
 static int parse_record(struct cur *c, struct td_type **out)
 {
 	const char *s;
-	size_t len, off = 0, size = 0, align = 1;
+	size_t len;
 	struct td_type *t;
-	bool packed;
 	int err;
 
 	if ((err = read_string(c, &s, &len)) || !eat(c, ',') || !eat(c, '['))
@@ -221,26 +274,7 @@ static int parse_record(struct cur *c, struct td_type **out)
 	else if (!(len == 6 && !strncmp(s, "struct", 6)) &&
 		 !(len == 13 && !strncmp(s, "struct_packed", 13)))
 		return -ENOTSUP;
-	packed = len == 13;
-	for (size_t i = 0; i < t->nfields; i++) {
-		const struct td_type *ft = t->fields[i].type;
-
-		if (ft->align > align)
-			align = ft->align;
-		if (t->kind == TD_UNION) {
-			size = ft->size > size ? ft->size : size;
-			continue;
-		}
-		if (!packed)
-			off = (off + ft->align - 1) / ft->align * ft->align;
-		t->fields[i].offset = off;
-		off += ft->size;
-	}
-	t->align = packed ? 1 : align;
-	t->size = t->kind == TD_UNION ? size : off;
-	if (!packed)
-		t->size = (t->size + align - 1) / align * align;
-	return 0;
+	return record_layout(t, len == 13);
 }
 
 static int parse_type(struct cur *c, struct td_type **out)
@@ -253,8 +287,13 @@ static int parse_type(struct cur *c, struct td_type **out)
 	*out = NULL;
 	skip_ws(c);
 	if (*c->p == '[') {
+		if (c->depth == TD_MAX_DEPTH)
+			return -E2BIG;
 		c->p++;
-		return parse_record(c, out);
+		c->depth++;
+		err = parse_record(c, out);
+		c->depth--;
+		return err;
 	}
 	err = read_string(c, &s, &len);
 	if (err)

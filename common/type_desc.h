@@ -39,9 +39,18 @@ struct td_field {
 	struct td_type *type;
 };
 
+/* Bounds on what td_parse() accepts: a description may come from a cache
+ * entry on disk, not only from libbcc. A type is at most TD_MAX_SIZE bytes
+ * (above the kernel's 4 MiB cap on a map's key or value) and nests structs
+ * at most TD_MAX_DEPTH deep. */
+#define TD_MAX_SIZE ((size_t)1 << 24)
+#define TD_MAX_DEPTH 32
+
 /* Parses desc into *out (free with td_free()). Returns 0, -EINVAL for a
  * description that does not parse, -ENOTSUP for a type it cannot lay out
- * (a bitfield, a float), or -ENOMEM. */
+ * (a bitfield, a float), -E2BIG for one beyond TD_MAX_SIZE or
+ * TD_MAX_DEPTH, or -ENOMEM. On success every field lies inside its
+ * record: render_value() reads exactly t->size bytes. */
 int td_parse(const char *desc, struct td_type **out);
 
 /* The size and alignment of a scalar C type name ("unsigned long", "u32",

@@ -6,6 +6,7 @@
 #include "ksyms.h"
 #include "log.h"
 #include "perf_buf.h"
+#include "render.h"
 #include "tool.h"
 
 #include <errno.h>
@@ -145,6 +146,7 @@ static int check_event_layout(struct tracer *t, const char *text_name)
 
 static void on_event(void *ctx, int cpu, const void *raw, size_t size)
 {
+	char comm[4 * TASK_COMM_LEN + 1];
 	struct data_t e;
 	int fd, err;
 
@@ -163,7 +165,11 @@ static void on_event(void *ctx, int cpu, const void *raw, size_t size)
 	err = e.ret >= 0 ? 0 : -e.ret;
 	if (env.timestamp)
 		printf("%-14.9f ", (double)(e.ts - env.first_ts) / 1e9);
-	printf("%-6d %-16s %4d %3d %s\n", (int)(e.id >> 32), e.comm, fd, err, e.fname);
+	/* any user names a process and a file: escaped, they stay text */
+	printf("%-6d %-16s %4d %3d ", (int)(e.id >> 32),
+	       render_escape_buf(comm, sizeof(comm), e.comm, sizeof(e.comm)), fd, err);
+	render_escape(stdout, e.fname, sizeof(e.fname), 0);
+	putchar('\n');
 }
 
 static void on_lost(void *ctx, int cpu, uint64_t lost)

@@ -16,7 +16,7 @@ static void inet_ntoa_le(unsigned long addr, char *buf, size_t len)
 
 static void print_line(const struct trace_fields *f, void *ctx)
 {
-	char tag[32], saddr[16], daddr[16], dport[8];
+	char tag[32], saddr[16], daddr[16], dport[8], task[4 * TOOL_COMM_COLUMN + 1];
 	unsigned long s, d;
 	int n = 0;
 
@@ -27,7 +27,10 @@ static void print_line(const struct trace_fields *f, void *ctx)
 		return;
 	inet_ntoa_le(s, saddr, sizeof(saddr));
 	inet_ntoa_le(d, daddr, sizeof(daddr));
-	printf("%-6d %-12.12s %-16s %-16s %-4s\n", f->pid, f->task, saddr, daddr, dport);
+	if (strspn(dport, "0123456789") != strlen(dport))
+		return; /* the text prints a number: this line is not ours */
+	printf("%-6d %-12s %-16s %-16s %-4s\n", f->pid,
+	       tool_comm_column(task, sizeof(task), f->task), saddr, daddr, dport);
 }
 
 int main(int argc, char **argv)

@@ -7,9 +7,12 @@
 #include "event_decode.h"
 #include "hist.h"
 #include "render.h"
+#include "tool.h"
+#include "trace_pipe.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define FFFD "\xef\xbf\xbd"
 
@@ -53,6 +56,8 @@ static void test_json_string(void)
 	/* control characters, quotes, backslashes and DEL escaped */
 	CHECK_JSON("a\"b\\c\nd\te\rf\x01g\x1fh\x7fi",
 		   "\"a\\\"b\\\\c\\nd\\te\\rf\\u0001g\\u001fh\\u007fi\"");
+	/* C1 controls too: U+009B is CSI to a terminal */
+	CHECK_JSON("\xc2\x9b" "2J\xc2\xa0", "\"\\u009b2J\xc2\xa0\"");
 
 	/* a char[] field: text up to its first NUL, never beyond its size */
 	CHECK_JSON("ab\0\xff" "cd", "\"ab\"");
@@ -179,8 +184,49 @@ static void test_text_hists(void)
 	free(names);
 }
 
+/* What print(f) wrote on stdout (the trace_pipe printers write there). */
+static char *stdout_of(void (*print)(const struct trace_fields *, void *),
+		       const struct trace_fields *f)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(1);
+	char *out = calloc(1, 4096);
+
+	fflush(stdout);
+	dup2(fileno(tmp), 1);
+	print(f, NULL);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	rewind(tmp);
+	if (fread(out, 1, 4095, tmp) == 0)
+		out[0] = '\0';
+	fclose(tmp);
+	return out;
+}
+
+/* trace_pipe lines: a comm and a message any process chose (a file name
+ * printed with %s) reach the terminal escaped, never as ESC or a newline
+ * that starts a line of its own. */
+static void test_trace_printers(void)
+{
+	struct trace_fields f = { .pid = 1, .ts = 2.5 };
+	char *out;
+
+	memcpy(f.task, "ev\033[2Jil\n\xff", 11);
+	f.msg = "open /tmp/\033[2J\nx\xc2\x9b\xe2\x82\xac";
+	out = stdout_of(tool_print_timed, &f);
+	CHECK_STR(out, "2.500000000        ev\\x1b[2Jil\\n\\xff 1      "
+		       "open /tmp/\\x1b[2J\\nx\\xc2\\x9b\xe2\x82\xac\n");
+	free(out);
+	out = stdout_of(tool_print_pid_comm, &f);
+	CHECK_STR(out, "1      ev\\x1b[2Jil\\n\\xff open /tmp/\\x1b[2J\\nx\\xc2\\x9b\xe2\x82\xac\n");
+	free(out);
+}
+
 int main(void)
 {
+	test_trace_printers();
 	test_json_string();
 	test_json_event();
 	test_hist();

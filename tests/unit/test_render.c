@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* What libbcc 0.26 describes for struct key_t { u32 pid; char comm[16];
@@ -22,6 +23,7 @@
 	"[\"__pad_2\",\"char\",[2]], [\"arr\",\"int\", [3]], [\"inner\",[\"\", "               \
 	"[[\"a\",\"unsigned int\"], [\"b\",\"unsigned char\"], [\"__pad_end\",\"char\",[3]] ], " \
 	"\"struct_packed\"]], [\"__pad_end\",\"char\",[8]] ], \"struct_packed\"]"
+#define FFFD "\xef\xbf\xbd"
 
 
 
@@ -121,6 +123,154 @@ static void test_values(void)
 	td_free(s);
 }
 
+/* Every field of t lies inside t, at every level: what render_value()
+ * relies on to read only t->size bytes. */
+static bool inside(const struct td_type *t)
+{
+	if (t->kind == TD_ARRAY)
+		return t->elem->size * t->count == t->size && inside(t->elem);
+	for (size_t i = 0; i < t->nfields; i++)
+		if (t->fields[i].offset + t->fields[i].type->size > t->size ||
+		    !inside(t->fields[i].type))
+			return false;
+	return true;
+}
+
+/* A description nesting depth structs, innermost an int. */
+static char *nested_desc(size_t depth)
+{
+	static const char open[] = "[\"s\",[[\"f\",", close[] = "]],\"struct\"]";
+	char *d = malloc(depth * (sizeof(open) + sizeof(close)) + 8), *p = d;
+
+	for (size_t i = 0; i < depth; i++)
+		p = stpcpy(p, open);
+	p = stpcpy(p, "\"int\"");
+	for (size_t i = 0; i < depth; i++)
+		p = stpcpy(p, close);
+	return d;
+}
+
+/* A description is read from a cache entry on disk as well as from
+ * libbcc: sizes that wrap around, records nested without end and numbers
+ * out of range are refused, never laid out wrong. */
+static void test_desc_bounds(void)
+{
+	/* u64 x[2^24][2^24][2^24][2^24] is 2^99 bytes: 0 modulo 2^64, so the
+	 * struct came out as 8 bytes and render_value() read far past them */
+	static const char wraps[] =
+		"[\"s\", [[\"a\",\"unsigned long long\"], [\"x\",\"unsigned long long\", "
+		"[16777216,16777216,16777216,16777216]]], \"struct\"]";
+	struct td_type *t = NULL;
+	char *d;
+	int err;
+
+	err = td_parse(wraps, &t);
+	CHECK_INT(err, -E2BIG);
+	if (!err) {
+		unsigned char *buf = calloc(1, t->size);
+
+		fprintf(stderr, "wraps: size %zu\n", t->size);
+		CHECK_RENDER(t, buf, false, "(refused)"); /* reads out of bounds */
+		free(buf);
+		td_free(t);
+	}
+	/* each array fits, the struct of two does not */
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"char\",[16777216]], [\"b\",\"u8\",[16777216]]], "
+			   "\"struct\"]", &t), -E2BIG);
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"char\",[16777216]]], \"struct\"]", &t), 0);
+	CHECK_INT(t->size, TD_MAX_SIZE);
+	td_free(t);
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"u32\",[4194304, 2]]], \"struct\"]", &t), -E2BIG);
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"u32\",[99999999999999999999999]]], \"struct\"]",
+			   &t), -ENOTSUP);
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"u32\",[-1]]], \"struct\"]", &t), -EINVAL);
+	CHECK_INT(td_parse("[\"s\", [[\"a\",\"u32\",[0]]], \"struct\"]", &t), -ENOTSUP);
+
+	/* nesting: TD_MAX_DEPTH records parse, one more is refused, and
+	 * 300,000 overflowed the stack */
+	d = nested_desc(TD_MAX_DEPTH);
+	CHECK_INT(td_parse(d, &t), 0);
+	if (t) {
+		int v = -5;
+
+		CHECK_INT(t->size, 4);
+		CHECK(inside(t));
+		CHECK_RENDER(t, &v, true, "{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{"
+			     "\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{"
+			     "\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{\"f\":{"
+			     "\"f\":{\"f\":{\"f\":{\"f\":-5}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}");
+		td_free(t);
+	}
+	free(d);
+	d = nested_desc(TD_MAX_DEPTH + 1);
+	CHECK_INT(td_parse(d, &t), -E2BIG);
+	free(d);
+	d = nested_desc(300000);
+	CHECK_INT(td_parse(d, &t), -E2BIG);
+	free(d);
+
+	/* what parses is laid out inside itself */
+	CHECK_INT(td_parse(V6_DESC, &t), 0);
+	CHECK(inside(t));
+	td_free(t);
+}
+
+/* Text another user chose (a comm, a file name) cannot drive the
+ * terminal: ESC, newlines, C1 controls and bytes that are not UTF-8 are
+ * escaped; valid UTF-8 passes, as in JSON. */
+#define EVIL "a\033[2J\nb\xff\xc3\xc2\x9b" "caf\xc3\xa9\\"
+#define EVIL_TEXT "a\\x1b[2J\\nb\\xff\\xc3\\xc2\\x9bcaf\xc3\xa9\\\\"
+static void test_escapes(void)
+{
+	static const char desc[] =
+		"[\"k\", [[\"comm\",\"char\",[24]], [\"buf\",\"unsigned char\",[8]], "
+		"[\"daddr\",\"u8\",[4]], [\"v6addr\",\"uint8_t\",[16]]], \"struct\"]";
+	const char *descs[] = { "comm#char[24]", "buf#u8[8]", "daddr#u8[4]", "n#u8[3]" };
+	unsigned char key[52] = { 0 }, ev[39] = { 0 };
+	struct event_layout l;
+	struct td_type *t;
+	char col[16], *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memcpy(key, EVIL, sizeof(EVIL) - 1);
+	memcpy(key + 24, "corpus\n", 7);
+	memcpy(key + 32, "\x0a\x00\x00\x01", 4);
+	key[51] = 1;
+	CHECK_INT(td_parse(desc, &t), 0);
+	CHECK_RENDER(t, key, false, "{comm=\"" EVIL_TEXT "\", buf=\"corpus\\n\\0\", "
+		     "daddr=10.0.0.1, v6addr=::1}");
+	/* JSON: strings as json_string() (U+FFFD), u8[] as numbers, as bcc's
+	 * c_ubyte arrays */
+	CHECK_RENDER(t, key, true, "{\"comm\":\"a\\u001b[2J\\nb" FFFD FFFD "\\u009bcaf\xc3\xa9\\\\\","
+		     "\"buf\":[99,111,114,112,117,115,10,0],\"daddr\":[10,0,0,1],"
+		     "\"v6addr\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}");
+	td_free(t);
+
+	/* the same through the event decoder */
+	CHECK_INT(event_layout_parse(descs, 4, &l), 0);
+	memcpy(ev, key, 36);
+	memcpy(ev + 36, "\0" "1\x80", 3); /* full: no trailing \0 */
+	f = open_memstream(&out, &len);
+	event_format(&l, ev, sizeof(ev), false, f);
+	fclose(f);
+	CHECK_STR(out, "comm=" EVIL_TEXT " buf=\"corpus\\n\\0\" daddr=10.0.0.1 n=\"\\x001\\x80\"");
+	free(out);
+
+	/* bytes: trailing zeros as one \0; none when the array is full */
+	memset(key + 24, 0, 8);
+	CHECK_INT(td_parse(desc, &t), 0);
+	CHECK_RENDER(t, key, false, "{comm=\"" EVIL_TEXT "\", buf=\"\\0\", daddr=10.0.0.1, v6addr=::1}");
+	memset(key + 24, 'z', 8);
+	CHECK_RENDER(t, key, false, "{comm=\"" EVIL_TEXT "\", buf=\"zzzzzzzz\", daddr=10.0.0.1, v6addr=::1}");
+	td_free(t);
+
+	/* into a column: cut before an escape that does not fit */
+	CHECK_STR(render_escape_buf(col, sizeof(col), EVIL, sizeof(EVIL)), "a\\x1b[2J\\nb\\xff");
+	CHECK_STR(render_escape_buf(col, sizeof(col) - 1, EVIL, sizeof(EVIL)), "a\\x1b[2J\\nb");
+	CHECK_STR(render_escape_buf(col, 3, "\033", 1), "");
+}
+
 static void test_percpu(void)
 {
 	uint64_t vals[3] = { 7, 8, 0 };
@@ -176,6 +326,24 @@ static void test_sections(void)
 			    "[{\"section\":{\"pid\":1},\"buckets\":[", 78));
 	free(out);
 	td_free(t);
+
+	/* a comm section header, escaped as a comm column is */
+	{
+		struct {
+			char comm[16];
+			uint64_t slot;
+		} ck = { "ev\033[2J\nil", 1 };
+
+		CHECK_INT(td_parse("[\"k\", [[\"comm\",\"char\",[16]], [\"slot\",\"u64\"]], "
+				   "\"struct\"]", &t), 0);
+		out = NULL;
+		f = open_memstream(&out, &len);
+		CHECK_INT(render_hist_sections(f, t, &ck, counts, 1, false, "dist"), 0);
+		fclose(f);
+		CHECK(out && strstr(out, "\ncomm = ev\\x1b[2J\\nil\n") == out);
+		free(out);
+		td_free(t);
+	}
 
 	/* no slot member */
 	CHECK_INT(td_parse("[\"k\", [[\"comm\",\"char\",[16]]], \"struct\"]", &t), 0);
@@ -320,6 +488,13 @@ static void test_stacks(void)
 	CHECK_STR(s, "\"user_stack_id\":[\"func+0x0\",\"main+0x1fa\","
 		     "\"0x7f35bd6b424a [unknown]\"]");
 	free(s);
+	{ /* a symbol name is the traced binary's: escaped in text */
+		const char *const evil[] = { "f\033[2J\nx+0x4" };
+
+		s = stack_text("user_stack_id", 3, evil, 1, false);
+		CHECK_STR(s, "    user_stack_id:\n      f\\x1b[2J\\nx+0x4\n");
+		free(s);
+	}
 	s = stack_text("user_stack_id", -14, frames, 0, false);
 	CHECK_STR(s, "    user_stack_id:\n      [Missed User Stack]\n");
 	free(s);
@@ -396,6 +571,8 @@ int main(void)
 	test_stacks();
 	test_stack_id_keys();
 	test_layout();
+	test_desc_bounds();
+	test_escapes();
 	test_values();
 	test_percpu();
 	test_sections();
