@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The programs the documentation shows build: bcc-c(3)'s EXAMPLES and the
-# README's "Write your own tool", against include/bcc-c and libbcc-c.so;
+# The programs the documentation shows build: bcc-c(3)'s EXAMPLES and
+# docs/library.md's ("Write your own tool"), against include/bcc-c and libbcc-c.so;
 # and doc/bcc-c.3 renders without a groff warning.
 # doc_examples.sh SOURCE_DIR LIBDIR
 src=$1 libdir=$2
@@ -19,11 +19,10 @@ sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$src/doc/bcc-c.3" |
 grep -q 'int main' "$work/example.c" || note_fail "no program in EXAMPLES"
 cc -std=gnu11 -Wall -Wextra -Werror -I"$src/include" -o "$work/example" "$work/example.c" \
 	-L"$libdir" -lbcc-c || note_fail "the EXAMPLES program does not build"
-# the first ```c block after "## Write your own tool"
-sed -n '/^## Write your own tool/,/^## /p' "$src/README.md" |
-	awk '/^```c$/ { on = 1; next } /^```$/ { if (on) exit } on' > "$work/readme.c"
-grep -q 'int main' "$work/readme.c" || note_fail "no program in README's Write your own tool"
-cc -std=gnu11 -Wall -Wextra -Werror -I"$src/include" -o "$work/readme" "$work/readme.c" \
-	-L"$libdir" -lbcc-c || note_fail "README's program does not build"
-[ $fail = 0 ] && echo "bcc-c(3): no groff warning; its example and README's build"
+# the first ```c block of docs/library.md
+awk '/^```c$/ { on = 1; next } /^```$/ { if (on) exit } on' "$src/docs/library.md" > "$work/library.c"
+grep -q 'int main' "$work/library.c" || note_fail "no program in docs/library.md"
+cc -std=gnu11 -Wall -Wextra -Werror -I"$src/include" -o "$work/library" "$work/library.c" \
+	-L"$libdir" -lbcc-c || note_fail "docs/library.md's program does not build"
+[ $fail = 0 ] && echo "bcc-c(3): no groff warning; its example and docs/library.md's build"
 exit $fail
