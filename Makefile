@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # make alone builds for users; the test targets build as CI and developers
-# do: warnings are errors, unit tests run under ASan and UBSan (README: Tests)
+# do: warnings are errors, unit tests run under ASan and UBSan (docs/install.md)
 DEV_FLAGS = -DBCC_C_WERROR=ON -DBCC_C_SANITIZE=ON
 
 .PHONY: all setup demo check unit live lab reliability fuzz bench install deb clean
@@ -40,7 +40,7 @@ fuzz: setup
 bench: setup all
 	@/usr/bin/python3 bench/run.py $(BUILD)
 
-# README: Install. PREFIX (default /usr/local) and DESTDIR as usual.
+# docs/install.md. PREFIX (default /usr/local) and DESTDIR as usual.
 install: all
 	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) $(if $(PREFIX),--prefix $(PREFIX))
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The table kinds of bcc's reference guide that the README's feature table
+# The table kinds of bcc's reference guide that docs/bcc-run.md's feature table
 # claims, each filled by 3 getppid() calls of one process: a BPF_TABLE
 # "lru_hash", BPF_PERCPU_HASH, "lru_percpu_hash" (per-CPU values and their
 # sum), "hash" with atomic_increment(), a BPF_HISTOGRAM keyed by a struct
