@@ -30,6 +30,7 @@ start() {
 	shift 2
 	ready=("$work/$name" .)
 	[ "$tool" = bcc-run ] && ready=("$work/$name.err" '^bcc-run: ready:')
+	rm -f "$work/$name" "$work/$name.err" # stale lines would pass wait_for (lib.sh)
 	"$BIN/$tool" "$@" > "$work/$name" 2> "$work/$name.err" &
 	tool_pid=$!
 	if wait_for "${ready[@]}" "$ATTACH_TIMEOUT" $tool_pid; then

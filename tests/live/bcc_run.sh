@@ -14,6 +14,7 @@ before=$(snapshot)
 start() {
 	local name=$1
 	shift
+	rm -f "$work/$name" "$work/$name.err" # stale lines would pass wait_for (lib.sh)
 	"$BIN/bcc-run" "$@" > "$work/$name" 2> "$work/$name.err" &
 	runner=$!
 	wait_for "$work/$name.err" "^bcc-run: ready:" 60 $runner || note_fail "bcc-run $name never said it was ready"

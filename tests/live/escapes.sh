@@ -58,6 +58,7 @@ grep -qE "^[0-9]+ +s\\\\x1b\[2J\\\\nh +[0-9]+ +0 $work/$tag\\\\x1b\[2J\\\\nx$" "
 start() {
 	local name=$1
 	shift
+	rm -f "$work/$name" "$work/$name.err" # stale lines would pass wait_for (lib.sh)
 	"$BIN/bcc-run" "$@" > "$work/$name" 2> "$work/$name.err" &
 	runner=$!
 	wait_for "$work/$name.err" "^bcc-run: ready:" 60 $runner

@@ -90,7 +90,9 @@ check_clean() {
 # wait_for FILE PATTERN TIMEOUT [PID [COUNT]]: waits until COUNT (default
 # 1) lines of FILE match the extended regex PATTERN (a tool's readiness
 # line). Fails, showing FILE's end, after TIMEOUT seconds or as soon as
-# process PID has ended.
+# process PID has ended. A FILE an earlier command wrote must be removed
+# before the next one starts: "cmd > FILE &" truncates it only in the
+# child, after the fork, so its old lines could pass the wait at once.
 wait_for() {
 	local file=$1 pattern=$2 timeout=$3 pid=${4:-} count=${5:-1} i
 

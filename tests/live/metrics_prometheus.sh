@@ -191,6 +191,7 @@ check_clean "$before" "bcc-run --metrics"
 example() {
 	local name=$1 family=$2 i
 	shift 2
+	rm -f "$work/$name.out" "$work/$name.err" # stale lines would pass wait_for (lib.sh)
 	"$BIN/bcc-run" "$TOP/examples/$name.bpf.c" "$@" --metrics 127.0.0.1:0 > "$work/$name.out" \
 		2> "$work/$name.err" &
 	runner=$!

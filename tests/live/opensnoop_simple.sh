@@ -14,6 +14,7 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 run_snoop() {
 	local name=$1
 	shift
+	rm -f "$work/$name" "$work/$name.err" # stale lines would pass wait_for (lib.sh)
 	"$BIN/opensnoop_simple" "$@" > "$work/$name" 2> "$work/$name.err" &
 	snoop=$!
 	wait_for "$work/$name" 'PID ' 10 $snoop && return 0

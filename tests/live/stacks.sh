@@ -43,6 +43,7 @@ for mode in text json; do
 	opt=; [ $mode = json ] && opt=--json
 	"$BIN/target-sample" -i 50 > "$work/target" &
 	target=$!
+	rm -f "$work/user.$mode" "$work/user.$mode.err" # stale lines would pass wait_for (lib.sh)
 	"$BIN/bcc-run" "$work/count.bpf.c" -u "$BIN/target-sample:func:on_func" $opt \
 		> "$work/user.$mode" 2> "$work/user.$mode.err" &
 	tracer=$!

@@ -19,6 +19,7 @@ before=$(snapshot)
 counted() {
 	local spec=$1 want=$2 runner pid got
 	shift 2
+	rm -f "$work/run" "$work/run.err" # stale lines would pass wait_for (lib.sh)
 	"$BIN/bcc-run" "$EX/strlen_count.bpf.c" -u "$spec" > "$work/run" 2> "$work/run.err" &
 	runner=$!
 	wait_for "$work/run.err" '^bcc-run: ready:' 60 $runner

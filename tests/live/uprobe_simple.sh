@@ -38,8 +38,8 @@ a=$!
 "$BIN/target-sample" -i 100 -n 40 > "$work/b" &
 b=$!
 # -p needs the process to have exec'd target-sample: it prints its pid then
-wait_for "$work/a" '^pid = ' 5 $a
-wait_for "$work/b" '^pid = ' 5 $b
+wait_for "$work/a" "^pid = $a\$" 5 $a
+wait_for "$work/b" "^pid = $b\$" 5 $b
 "$BIN/uprobe_simple" -p $a -d 2 > "$work/trace2" 2>&1 || note_fail "-p $a: exit $?: $(cat "$work/trace2")"
 grep -q " $a  *arg = " "$work/trace2" || note_fail "-p $a: no line of process $a"
 grep -q " $b  *arg = " "$work/trace2" && note_fail "-p $a: saw process $b"

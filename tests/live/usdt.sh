@@ -72,7 +72,8 @@ before=$(snapshot)
 # 1. by PID: bcc-run sets the semaphore, the sample fires N times
 "$SAMPLE" $N > "$work/sample" &
 sample=$!
-wait_for "$work/sample" '^pid = ' 10 $sample
+wait_for "$work/sample" "^pid = $sample\$" 10 $sample
+rm -f "$work/run" "$work/run.err" # stale lines would pass wait_for (lib.sh)
 "$BIN/bcc-run" "$work/args.bpf.c" --usdt "$sample:bcc_c_test:value:on_value" \
 	> "$work/run" 2> "$work/run.err" &
 runner=$!
@@ -92,6 +93,7 @@ grep -qx "fired $N" "$work/sample" || note_fail "the sample did not see its sema
 # from the cache
 want_args="small=-8 port=65000 negative=-123456 big=5000000000 global=-5000000000 constant=42 member=-300 cell=30 text=hello usdt text_p=hello usdt"
 for run in compiled cache; do
+	rm -f "$work/run" "$work/run.err" # stale lines would pass wait_for (lib.sh)
 	"$BIN/bcc-run" "$work/args.bpf.c" --usdt "$SAMPLE:bcc_c_test:value:on_value" \
 		--usdt "$SAMPLE:bcc_c_test:args:on_args" > "$work/run" 2> "$work/run.err" &
 	runner=$!

@@ -61,6 +61,7 @@ check() {
 }
 
 # 1. by PATH: every process loading libstdc++; the sample starts after
+rm -f "$work/run" "$work/run.err" # stale lines would pass wait_for (lib.sh)
 "$BIN/bcc-run" "$work/throw.bpf.c" --usdt "$LIB:libstdcxx:throw:on_throw" \
 	> "$work/run" 2> "$work/run.err" &
 runner=$!
@@ -73,9 +74,12 @@ wait $runner || note_fail "bcc-run --usdt PATH exited $?: $(cat "$work/run.err")
 check "by PATH"
 
 # 2. by PID: the probe in the library the process has loaded
+# the file still holds part 1's sample's pid line until the child's
+# redirection truncates it: wait for this sample's own line
 "$SAMPLE" $N > "$work/sample" &
 sample=$!
-wait_for "$work/sample" '^pid = ' 10 $sample
+wait_for "$work/sample" "^pid = $sample\$" 10 $sample
+rm -f "$work/run" "$work/run.err" # stale lines would pass wait_for (lib.sh)
 "$BIN/bcc-run" "$work/throw.bpf.c" --usdt "$sample:libstdcxx:throw:on_throw" \
 	> "$work/run" 2> "$work/run.err" &
 runner=$!

@@ -122,7 +122,7 @@ expect_ok "^PID +COMM +FD +ERR +PATH" -- \
 /usr/lib/bcc-c/target-sample -i 50 -n 80 >"$tmp/sample" &
 target=$!
 # -p needs the process to have exec'd target-sample: it prints its pid then
-wait_for "$tmp/sample" '^pid = ' 10 "$target"
+wait_for "$tmp/sample" "^pid = $target\$" 10 "$target"
 expect_ok "arg = [0-9]+" -- /usr/sbin/uprobe_simple -p "$target" -d 2
 wait "$target"
 command -v target-sample >/dev/null && note_fail "target-sample is on PATH: $(command -v target-sample)"

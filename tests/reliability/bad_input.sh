@@ -59,7 +59,7 @@ expect_fail "cannot attach uprobe 'printarg' to 'func' in '$work/stripped': symb
 # a library the -p process has not loaded (target-sample does not use libz)
 "$BIN/target-sample" > "$work/target.out" &
 target=$!
-wait_for "$work/target.out" '^pid = ' 5 $target
+wait_for "$work/target.out" "^pid = $target\$" 5 $target
 expect_fail "process $target has not loaded '/[^']*libz.so[^']*', so the probe could never fire" -- \
 	"$run" "$EX/strlen_count.bpf.c" -u z:crc32:count -p $target -d 1
 kill $target

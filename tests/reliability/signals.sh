@@ -23,7 +23,7 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 leaks_before=$(uprobe_leaks)
 "$BIN/target-sample" -i 5 > "$work/target" &
 target=$!
-wait_for "$work/target" '^pid = ' 5 $target || exit 1
+wait_for "$work/target" "^pid = $target\$" 5 $target || exit 1
 before=$(snapshot)
 declare -A stats=()
 uprobe_tools=(
