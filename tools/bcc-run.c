@@ -9,6 +9,7 @@
 #include "feature.h"
 #include "log.h"
 #include "metrics.h"
+#include "metrics_scrape.h"
 #include "metrics_serve.h"
 #include "perf_buf.h"
 #include "render.h"
