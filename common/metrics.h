@@ -81,70 +81,21 @@ void metrics_label_value(FILE *out, const char *s, size_t n);
 /* Whether name may be a metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*). */
 bool metrics_valid_prefix(const char *name);
 
-/* The entries of one table kept at one scrape, as they are read: at most
- * max_series series (entries; a histogram's label sets), each key once
- * (a walk over a changing hash can start over), each value summed over
- * the CPUs at once; the rest are only counted. So a scrape holds what it
- * exports, not the table times the CPUs. */
-struct metrics_store;
+/* What the format decides, which the series store (metrics_store.h)
+ * follows as it keeps a table's entries. */
 
-/* For tables of layout's types and value layout (kt, lt, hist, ncpus,
- * stride); NULL with errno ENOTSUP (not exposed, as metrics_write_table)
- * or ENOMEM. */
-struct metrics_store *metrics_store__new(const struct metrics_opts *o,
-					 const struct metrics_table *layout);
-void metrics_store__free(struct metrics_store *st);
+/* Whether t can be exposed: integer values of at most 8 bytes, and its
+ * key and value types described. */
+bool metrics_exportable(const struct metrics_table *t);
 
-/* Keeps or counts one entry: key of kt->size bytes, leaf of ncpus *
- * stride. Returns 0 or -ENOMEM. */
-int metrics_store__add(struct metrics_store *st, const void *key, const void *leaf);
+/* Whether t is written as a histogram; *slot: its key's slot member. */
+bool metrics_as_hist(const struct metrics_table *t, const struct td_field **slot);
 
-/* Entries not kept for max_series (for a histogram: the entries of the
- * label sets beyond it). */
-size_t metrics_store__dropped(const struct metrics_store *st);
+/* The series a table may have: o->max_series, or the default. */
+size_t metrics_max_series(const struct metrics_opts *o);
 
-/* The bytes the store holds allocated. */
-size_t metrics_store__bytes(const struct metrics_store *st);
-
-/* The kept entries as a table for metrics_write_table(): one value of 8
- * bytes an entry. Valid until the next add or the free. */
-void metrics_store__table(const struct metrics_store *st, struct metrics_table *out);
-
-/* Entries one batch read takes, for entries of key_size + leaf_bytes:
- * its scratch buffer stays near a MiB however many CPUs the values have. */
-size_t metrics_batch_entries(size_t key_size, size_t leaf_bytes);
-
-/* What bcc-run exports beside the tables, kept across --watch reloads. */
-struct metrics;
-
-/* Counts of one BPF_PERF_OUTPUT or BPF_RINGBUF_OUTPUT table; the event
- * callbacks add to them. */
-struct metrics_events {
-	uint64_t events;
-	uint64_t lost;
-};
-
-/* NULL with errno set on allocation failure. Copies what o points to. */
-struct metrics *metrics__new(const struct metrics_opts *o);
-void metrics__free(struct metrics *m);
-
-/* The counters of output table name, created at 0 the first time and
- * kept (at the same address) until metrics__free(); NULL on ENOMEM. */
-struct metrics_events *metrics__events(struct metrics *m, const char *table);
-
-/* What one scrape reads. */
-struct metrics_scrape {
-	struct tracer *t; /* the running program */
-	/* whether the text declared table name with BPF_HISTOGRAM */
-	bool (*is_hist)(const char *name, void *ctx);
-	void *ctx;
-	double compile_seconds; /* its compile, or its load from the cache */
-};
-
-/* Writes the process metrics (bcc_run_up, bcc_run_programs_attached,
- * bcc_run_compile_seconds, bcc_run_cache_hit, bcc_run_events_total,
- * bcc_run_events_lost_total, bcc_run_series_dropped_total) and every
- * table of s->t, read from the kernel now, to out. Returns 0 or -ENOMEM. */
-int metrics__scrape(struct metrics *m, const struct metrics_scrape *s, FILE *out);
+/* Writes key's label set to norm: key with its slot and padding zeroed. */
+void metrics_norm_key(const struct td_type *kt, const struct td_field *slot,
+		      const unsigned char *key, unsigned char *norm);
 
 #endif

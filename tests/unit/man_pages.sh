@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every tool of tools/ (test helpers aside) has man/<tool>.8 with bcc's
-# sections; groff -ww reads it without a warning; and the options its -h
-# lists are the ones its OPTIONS section describes, both ways.
+# Every tool of tools/ (a .c, or a folder for a tool in parts; test helpers
+# aside) has man/<tool>.8 with bcc's sections; groff -ww reads it without a
+# warning; and the options its -h lists are the ones its OPTIONS section
+# describes, both ways.
 # Usage: man_pages.sh BIN_DIR SOURCE_DIR
 set -u
 bin=$1 src=$2
@@ -22,7 +23,7 @@ man_options() {
 		sed -nE 's/^\\fB((\\-)+[A-Za-z][A-Za-z\\-]*)\\fR.*/\1/p' | sed 's/\\-/-/g' | sort -u
 }
 
-for c in "$src"/tools/*.c; do
+for c in "$src"/tools/*.c "$src"/tools/*/; do
 	tool=$(basename "$c" .c)
 	case $helpers in *" $tool "*) continue ;; esac
 	page=$src/man/$tool.8

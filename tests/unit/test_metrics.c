@@ -5,6 +5,7 @@
  * 404, 405, a stalled client, bad listen addresses) and the textfile. */
 #include "check.h"
 #include "metrics.h"
+#include "metrics_store.h"
 #include "metrics_serve.h"
 
 #include <arpa/inet.h>
