@@ -9,17 +9,6 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 before=$(snapshot)
 
-# start NAME ARGS...: bcc-run in the background; returns once it says it
-# attached everything ("bcc-run: ready:" on stderr)
-start() {
-	local name=$1
-	shift
-	rm -f "$work/$name" "$work/$name.err" # stale lines would pass wait_for (lib.sh)
-	"$BIN/bcc-run" "$@" > "$work/$name" 2> "$work/$name.err" &
-	runner=$!
-	wait_for "$work/$name.err" "^bcc-run: ready:" 60 $runner || note_fail "bcc-run $name never said it was ready"
-}
-finish() { kill -INT $runner; wait $runner || note_fail "bcc-run $1 exited $?: $(cat "$work/$1.err")"; }
 open_as() { sh -c 'echo $$ > "$1"; exec cat "$2"' sh "$1" "$2" > /dev/null 2>&1; }
 
 path=$work/file-$RANDOM$RANDOM
@@ -27,7 +16,7 @@ echo x > "$path"
 
 # 1. tracepoint + bpf_trace_printk; the opener (sh) lives until its line
 # is printed, so its name is known even if the kernel's comm cache missed it
-start hello "$EX/hello_tracepoint.bpf.c"
+bcc_run_start hello "$EX/hello_tracepoint.bpf.c"
 mkfifo "$work/p1.fifo"
 sh -c 'echo $$ > "$1"; exec 3< "$2"; read -r x < "$3"' sh "$work/p1" "$path" "$work/p1.fifo" &
 opener=$!
@@ -36,33 +25,33 @@ p=$(cat "$work/p1")
 wait_for "$work/hello" " $p +openat $path$" 10 $runner
 echo done > "$work/p1.fifo"
 wait $opener
-finish hello
+bcc_run_finish hello
 grep -qE "^[0-9.]+ +sh +$p +openat $path$" "$work/hello" || note_fail "hello: no 'sh $p openat $path' line"
 
 # 2. perf output struct, decoded by field names
-start events "$EX/open_events.bpf.c"
+bcc_run_start events "$EX/open_events.bpf.c"
 open_as "$work/p2" "$path"
 p=$(cat "$work/p2")
 wait_for "$work/events" "^pid=$p " 10
-finish events
+bcc_run_finish events
 grep -qE "^pid=$p uid=0 flags=-?[0-9]+ comm=cat fname=$path$" "$work/events" ||
 	note_fail "open_events: no 'pid=$p ... comm=cat fname=$path' event"
 
 # 2b. events still in the rings when the stop comes are printed: 50 opens,
 # fewer than wake the reader, then SIGINT at once (no 50 ms flush between)
-start burst "$EX/open_events.bpf.c"
+bcc_run_start burst "$EX/open_events.bpf.c"
 sh -c 'echo $$ > "$1"; for i in $(seq 50); do read -r x < "$2"; done' sh "$work/p2b" "$path"
-finish burst
+bcc_run_finish burst
 p=$(cat "$work/p2b")
 n=$(grep -cE "^pid=$p uid=0 flags=-?[0-9]+ comm=sh fname=$path$" "$work/burst")
 [ "$n" = 50 ] || note_fail "open_events: $n of the 50 opens before the stop were printed"
 
 # 3. the same as JSON lines
-start json "$EX/open_events.bpf.c" --json
+bcc_run_start json "$EX/open_events.bpf.c" --json
 open_as "$work/p3" "$path"
 p=$(cat "$work/p3")
 wait_for "$work/json" "\"pid\":$p," 10
-finish json
+bcc_run_finish json
 /usr/bin/python3 - "$work/json" "$p" "$path" <<'PY' || note_fail "--json: no parsable event for pid $p"
 import json, sys
 lines, pid, path = open(sys.argv[1]).read().splitlines(), int(sys.argv[2]), sys.argv[3]
@@ -72,11 +61,11 @@ assert any(e["type"] == "event" and e["table"] == "events" and e["data"]["pid"] 
 PY
 
 # 3b. a ring buffer, from a raw tracepoint
-start ring "$EX/exec_ringbuf.bpf.c"
+bcc_run_start ring "$EX/exec_ringbuf.bpf.c"
 sh -c 'echo $$ > "$1"; exec /bin/true' sh "$work/p3b"
 p=$(cat "$work/p3b")
 wait_for "$work/ring" "^pid=$p " 10
-finish ring
+bcc_run_finish ring
 grep -qE "^pid=$p uid=0 comm=true$" "$work/ring" || note_fail "exec_ringbuf: no 'pid=$p uid=0 comm=true' event"
 
 # go_after_ready NAME ARGS...: a process that writes its pid to
@@ -97,18 +86,18 @@ go() { echo go > "$work/$1.fifo"; wait $worker; }
 # options come before FILE, as in any command line tool
 go_after_ready p4 ls -l /
 p=$(cat "$work/p4.pid")
-start count -u c:strlen:count -p "$p" "$EX/strlen_count.bpf.c"
+bcc_run_start count -u c:strlen:count -p "$p" "$EX/strlen_count.bpf.c"
 go p4
-finish count
+bcc_run_finish count
 grep -qE "^  $p: [1-9][0-9]*$" "$work/count" || note_fail "strlen_count: no count for pid $p"
 [ "$(grep -cE '^  [0-9]+: ' "$work/count")" = 1 ] || note_fail "-p $p: other processes counted"
 
 # 5. a histogram with a bucket the test controls: 7 reads of 5000 bytes
 go_after_ready p5 dd if=/dev/zero of=/dev/null bs=5000 count=7 status=none
 p=$(cat "$work/p5.pid")
-start hist "$EX/read_size_hist.bpf.c" -D TGID="$p"
+bcc_run_start hist "$EX/read_size_hist.bpf.c" -D TGID="$p"
 go p5
-finish hist
+bcc_run_finish hist
 grep -qE "^ +4096 -> 8191 +: 7 +\|\*{40}\|$" "$work/hist" || note_fail "histogram: no '4096 -> 8191 : 7' bucket"
 grep -q "^     value               : count     distribution$" "$work/hist" || note_fail "histogram header"
 
@@ -162,7 +151,7 @@ save_fails() {
 	kill -0 $runner 2>/dev/null || note_fail "--watch, $what: bcc-run died"
 }
 wtext 1
-start watch "$work/w.bpf.c" --watch
+bcc_run_start watch "$work/w.bpf.c" --watch
 seen 1 || note_fail "--watch: the first text printed nothing"
 t0=$(date +%s%N)
 wtext 2
@@ -184,7 +173,7 @@ save_fails "a missing tracepoint" "no tracepoint syscalls:sys_enter_bcc_c_nosuch
 	"TRACEPOINT_PROBE(syscalls, sys_enter_bcc_c_nosuch) { return 0; }"
 wtext 6
 seen 6 || note_fail "--watch: a good save after the failures was not live"
-finish watch
+bcc_run_finish watch
 
 # 6b. a flood of bpf_trace_printk() from both CPUs starves nothing: -d 2
 # ends in time, and perf events keep arriving during the flood
@@ -212,7 +201,7 @@ for _ in 1 2; do
 while True: os.getppid()' &
 	flooders+=($!)
 done
-start flood "$work/flood.bpf.c" -d 2
+bcc_run_start flood "$work/flood.bpf.c" -d 2
 t0=$(date +%s%N)
 opened=0
 while kill -0 $runner 2>/dev/null; do
@@ -267,11 +256,11 @@ TRACEPOINT_PROBE(syscalls, sys_enter_openat)
 EOT
 go_after_ready p6 cat "$path"
 p=$(cat "$work/p6.pid")
-start limits --json "$work/limits.bpf.c" -D PID="$p" -D "LONG=\"$long_define\""
+bcc_run_start limits --json "$work/limits.bpf.c" -D PID="$p" -D "LONG=\"$long_define\""
 go p6
 wait_for "$work/limits" "\"table\":\"$long_name\"" 10 ||
 	note_fail "limits: no event from the table with a long name"
-finish limits
+bcc_run_finish limits
 grep -q '{"type":"table","name":"lens","entries":\[{"key":0,"value":300}\]}' "$work/limits" ||
 	note_fail "limits: the 300-byte -D value did not arrive whole"
 grep -q '{"type":"table","name":"bigtable","entries":\[{"key":' "$work/limits" ||

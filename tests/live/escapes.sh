@@ -54,29 +54,19 @@ grep -qE "^[0-9]+ +s\\\\x1b\[2J\\\\nh +[0-9]+ +0 $work/$tag\\\\x1b\[2J\\\\nx$" "
 	{ note_fail "opensnoop_simple: no 'PID $comm_esc FD 0 $path_esc' line; lines naming $tag:"
 	  grep -a "$tag" "$work/snoop" | cat -v | sed 's/^/    /'; }
 
-# start NAME ARGS...: bcc-run in the background, until it says it is ready
-start() {
-	local name=$1
-	shift
-	rm -f "$work/$name" "$work/$name.err" # stale lines would pass wait_for (lib.sh)
-	"$BIN/bcc-run" "$@" > "$work/$name" 2> "$work/$name.err" &
-	runner=$!
-	wait_for "$work/$name.err" "^bcc-run: ready:" 60 $runner
-}
-finish() { kill -INT $runner; wait $runner || note_fail "bcc-run $1 exited $?: $(cat "$work/$1.err")"; }
 
-start events "$EX/open_events.bpf.c"
+bcc_run_start events "$EX/open_events.bpf.c"
 open_evil events
-finish events
+bcc_run_finish events
 no_raw events "comm=$comm_esc fname=$path_esc"
 
 # trace_pipe: the kernel writes comm and message raw, so its line ends at
 # a newline in either (the rest is a line of its own, which does not
 # parse): a comm with ESC only, and the message up to the file's newline
 cp "$opener" "$work/"$'s\033[2Jh'
-start trace "$EX/hello_tracepoint.bpf.c"
+bcc_run_start trace "$EX/hello_tracepoint.bpf.c"
 open_evil trace "$work/"$'s\033[2Jh'
-finish trace
+bcc_run_finish trace
 no_raw trace "openat $work/$tag"'\x1b[2J'
 grep -qE "^[0-9.]+ +s\\\\x1b\[2Jh +[0-9]+ +openat $work/$tag\\\\x1b\[2J$" "$work/trace" ||
 	{ note_fail "bcc-run: no 'TIME s\\x1b[2Jh PID openat ...' trace line; lines naming $tag:"

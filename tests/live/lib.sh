@@ -155,6 +155,7 @@ getppid_run() {
 	/usr/bin/python3 -c 'import os, sys; sys.stdin.readline(); [os.getppid() for _ in range(3)]' \
 		< "$dir/go" &
 	p=$!
+	rm -f "$dir/out" "$dir/err" # stale lines would pass wait_for
 	"$BIN/bcc-run" "$text" -DPID=$p -t syscalls:sys_enter_getppid:on_getppid \
 		> "$dir/out" 2> "$dir/err" &
 	runner=$!
@@ -162,3 +163,17 @@ getppid_run() {
 	echo go > "$dir/go"
 	wait $p
 }
+
+# bcc_run_start NAME ARGS...: bcc-run ARGS in the background (pid in
+# $runner), stdout in $work/NAME, stderr in $work/NAME.err; returns once it
+# says it attached everything ("bcc-run: ready:"). bcc_run_finish NAME
+# stops it as Ctrl-C does and fails the test if it did not exit 0.
+bcc_run_start() {
+	local name=$1
+	shift
+	rm -f "$work/$name" "$work/$name.err" # stale lines would pass wait_for
+	"$BIN/bcc-run" "$@" > "$work/$name" 2> "$work/$name.err" &
+	runner=$!
+	wait_for "$work/$name.err" "^bcc-run: ready:" 60 $runner || note_fail "bcc-run $name never said it was ready"
+}
+bcc_run_finish() { kill -INT $runner; wait $runner || note_fail "bcc-run $1 exited $?: $(cat "$work/$1.err")"; }
