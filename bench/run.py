@@ -38,7 +38,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "build"))
 BIN, BENCH = os.path.join(BUILD, "bin"), os.path.join(BUILD, "bench")
 PEER = [sys.executable, os.path.join(TOP, "bench", "py", "peer.py")]
-TEXT = lambda name: os.path.join(TOP, "bpf_text", name + ".bpf.c")
+TEXT = lambda name: os.path.join(TOP, "tools", name, name + ".bpf.c")
 
 
 def measure(cmd):

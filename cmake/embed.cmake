@@ -1,14 +1,24 @@
 # Turns a BPF text into a C array: cmake -DIN=x.bpf.c -DOUT=x.c -DNAME=sym -P embed.cmake
 # libbcc compiles the text from a string, where clang finds no file to
 # include: each '#include "FILE"' whose FILE is next to the text (the event
-# struct a tool shares with its text, bpf_text/<tool>.h) is replaced by
+# struct a tool shares with its text, tools/<tool>/<tool>.h) is replaced by
 # FILE's content between #line markers, so diagnostics keep the right file
 # names and line numbers. tool_read_text() does the same for texts given
 # with -f. The bytes are written as hex so any character of the text
-# survives as is.
+# survives as is. With -DSHOWN_DIR=D the text and its headers are named
+# D/FILE in diagnostics (bpf_text/, where the package installs them).
 file(READ "${IN}" text)
 get_filename_component(dir "${IN}" DIRECTORY)
-file(RELATIVE_PATH name "${CMAKE_CURRENT_LIST_DIR}/.." "${IN}")
+function(shown_name path out)
+  if(SHOWN_DIR)
+    get_filename_component(base "${path}" NAME)
+    set(${out} "${SHOWN_DIR}/${base}" PARENT_SCOPE)
+  else()
+    file(RELATIVE_PATH rel "${CMAKE_CURRENT_LIST_DIR}/.." "${path}")
+    set(${out} "${rel}" PARENT_SCOPE)
+  endif()
+endfunction()
+shown_name("${IN}" name)
 string(REGEX MATCHALL "(^|\n)[ \t]*#[ \t]*include[ \t]*\"[^\"\n]+\"" includes "${text}")
 foreach(inc ${includes})
   string(REGEX REPLACE "^\n" "" inc "${inc}")
@@ -22,7 +32,7 @@ foreach(inc ${includes})
   list(LENGTH newlines line) # the include's line is line + 1
   math(EXPR next "${line} + 2")
   file(READ "${dir}/${header}" content)
-  file(RELATIVE_PATH header_name "${CMAKE_CURRENT_LIST_DIR}/.." "${dir}/${header}")
+  shown_name("${dir}/${header}" header_name)
   if(NOT content MATCHES "\n$")
     string(APPEND content "\n")
   endif()

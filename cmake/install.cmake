@@ -13,8 +13,13 @@ install(TARGETS ${BCC_C_TOOLS} RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR} COMP
 install(TARGETS target-sample RUNTIME DESTINATION ${BCC_C_HELPERDIR} COMPONENT tools)
 # the embedded texts with the headers they include, so that -f FILE has a
 # copy to start from: cp /usr/share/bcc-c/bpf_text/opensnoop_simple.* .
-install(DIRECTORY bpf_text/ DESTINATION ${CMAKE_INSTALL_DATADIR}/bcc-c/bpf_text
-        COMPONENT tools FILES_MATCHING PATTERN "*.bpf.c" PATTERN "*.h")
+foreach(tool ${BCC_C_TOOLS})
+  if(EXISTS ${CMAKE_SOURCE_DIR}/tools/${tool}/${tool}.bpf.c)
+    file(GLOB text_headers ${CMAKE_SOURCE_DIR}/tools/${tool}/${tool}.h)
+    install(FILES tools/${tool}/${tool}.bpf.c ${text_headers}
+            DESTINATION ${CMAKE_INSTALL_DATADIR}/bcc-c/bpf_text COMPONENT tools)
+  endif()
+endforeach()
 file(GLOB BCC_C_EXAMPLE_TEXTS ${CMAKE_SOURCE_DIR}/examples/*.bpf.c)
 install(FILES ${BCC_C_EXAMPLE_TEXTS} DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
         COMPONENT tools)
@@ -23,24 +28,24 @@ install(FILES ${BCC_C_EXAMPLE_TEXTS} DESTINATION ${CMAKE_INSTALL_DOCDIR}/example
 install(FILES examples/c/Makefile examples/c/perf_events.c examples/c/uprobe_count.c
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${BCC_C_DEV_PACKAGE}/examples COMPONENT dev)
 
-# man/<tool>.8, written by hand, installed gzipped (Debian policy 12.1);
+# tools/<tool>/<tool>.8, written by hand, installed gzipped (Debian policy 12.1);
 # tests/unit/man_options.sh checks each one's OPTIONS against the tool's -h
 set(man_gz)
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/man ${CMAKE_BINARY_DIR}/packaging)
 foreach(tool ${BCC_C_TOOLS})
   set(gz ${CMAKE_BINARY_DIR}/man/${tool}.8.gz)
   add_custom_command(OUTPUT ${gz}
-    COMMAND sh -c "gzip -9n -c \"$0\" > \"$1\"" ${CMAKE_SOURCE_DIR}/man/${tool}.8 ${gz}
-    DEPENDS ${CMAKE_SOURCE_DIR}/man/${tool}.8
-    COMMENT "Compressing man/${tool}.8" VERBATIM)
+    COMMAND sh -c "gzip -9n -c \"$0\" > \"$1\"" ${CMAKE_SOURCE_DIR}/tools/${tool}/${tool}.8 ${gz}
+    DEPENDS ${CMAKE_SOURCE_DIR}/tools/${tool}/${tool}.8
+    COMMENT "Compressing tools/${tool}/${tool}.8" VERBATIM)
   list(APPEND man_gz ${gz})
 endforeach()
 # bcc-c(3), the library's overview, the same way
 set(man3_gz ${CMAKE_BINARY_DIR}/man/bcc-c.3.gz)
 add_custom_command(OUTPUT ${man3_gz}
-  COMMAND sh -c "gzip -9n -c \"$0\" > \"$1\"" ${CMAKE_SOURCE_DIR}/doc/bcc-c.3 ${man3_gz}
-  DEPENDS ${CMAKE_SOURCE_DIR}/doc/bcc-c.3
-  COMMENT "Compressing doc/bcc-c.3" VERBATIM)
+  COMMAND sh -c "gzip -9n -c \"$0\" > \"$1\"" ${CMAKE_SOURCE_DIR}/lib/bcc-c.3 ${man3_gz}
+  DEPENDS ${CMAKE_SOURCE_DIR}/lib/bcc-c.3
+  COMMENT "Compressing lib/bcc-c.3" VERBATIM)
 add_custom_target(man_pages ALL DEPENDS ${man_gz} ${man3_gz})
 install(FILES ${man_gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT tools)
 install(FILES ${man3_gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev)

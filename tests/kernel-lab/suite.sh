@@ -91,7 +91,7 @@ port=$((20000 + RANDOM % 20000))
 witness_texts="tcpv4connect tcpv4connect_args"
 if [ "${LAB_PYTHON_WITNESS:-0}" = 1 ]; then
 	for t in $witness_texts; do
-		/usr/bin/python3 - "$TOP/bpf_text/$t.bpf.c" > "$work/py_$t" 2>&1 <<'PY'
+		/usr/bin/python3 - "$TOP/tools/$t/$t.bpf.c" > "$work/py_$t" 2>&1 <<'PY'
 import sys
 from bcc import BPF
 
@@ -218,10 +218,10 @@ if [ "${LAB_PYTHON_WITNESS:-0}" = 1 ]; then
 		grep -q "incomplete type 'struct bpf_wq'" "$work/py_$t" &&
 			grep -q "incomplete type 'struct bpf_rb_root'" "$work/py_$t" ||
 			note_fail "Python bcc on $t.bpf.c: not the known bpf_wq/bpf_rb_root errors"
-		if "$BIN/$t" -f "$TOP/bpf_text/$t.bpf.c" -d 1 > "$work/c_$t" 2>&1; then
-			echo "bcc-c: $t -f bpf_text/$t.bpf.c -d 1: exit 0"
+		if "$BIN/$t" -f "$TOP/tools/$t/$t.bpf.c" -d 1 > "$work/c_$t" 2>&1; then
+			echo "bcc-c: $t -f tools/$t/$t.bpf.c -d 1: exit 0"
 		else
-			note_fail "bcc-c: $t -f bpf_text/$t.bpf.c -d 1: exit $?: $(head -5 "$work/c_$t")"
+			note_fail "bcc-c: $t -f tools/$t/$t.bpf.c -d 1: exit $?: $(head -5 "$work/c_$t")"
 		fi
 	done
 	result python_bcc_fails

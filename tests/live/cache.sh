@@ -61,7 +61,7 @@ expect cache "$(verdict)" "after rewriting the garbage entry"
 
 # defines and edits are part of the key
 n=$(ls "$BCC_C_CACHE_DIR" | wc -l)
-sed 's/arg = /argument = /' "$(dirname "$0")/../../bpf_text/uprobe_simple.bpf.c" > "$work/edited.bpf.c"
+sed 's/arg = /argument = /' "$(dirname "$0")/../../tools/uprobe_simple/uprobe_simple.bpf.c" > "$work/edited.bpf.c"
 expect compiled "$(verdict -f "$work/edited.bpf.c")" "edited text"
 expect cache "$(verdict -f "$work/edited.bpf.c")" "edited text again"
 [ "$(ls "$BCC_C_CACHE_DIR" | wc -l)" -gt "$n" ] || note_fail "the edit did not make a new entry"

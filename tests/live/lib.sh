@@ -32,7 +32,7 @@ probe_events() {
 # plus CATEGORY__EVENT of TRACEPOINT_PROBE, cut as the kernel cuts names (15
 # characters). A superset: a word of a comment names nothing loaded.
 text_names() {
-	local texts=("$TOP"/bpf_text/*.bpf.c "$TOP"/examples/*.bpf.c "$TOP"/bench/*.bpf.c) f
+	local texts=("$TOP"/tools/*/*.bpf.c "$TOP"/examples/*.bpf.c "$TOP"/bench/*.bpf.c) f
 
 	# no <(...) in this file: the kernel lab's guest has no /dev/fd
 	if [ -d "${work:-}" ]; then

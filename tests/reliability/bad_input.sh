@@ -52,7 +52,7 @@ expect_fail "'nosuchlib' is neither a library \(libnosuchlib.so in the linker ca
 
 # target-sample as a user builds it, stripped: ours exports func in
 # .dynsym (-rdynamic, so the package's stripped copy stays traceable)
-cc -O0 -o "$work/stripped" "$(dirname "$0")/../../tools/target-sample.c" && strip "$work/stripped"
+cc -O0 -o "$work/stripped" "$(dirname "$0")/../../tools/target-sample/target-sample.c" && strip "$work/stripped"
 expect_fail "cannot attach uprobe 'printarg' to 'func' in '$work/stripped': symbol not found \(is the binary stripped" -- \
 	"$BIN/uprobe_simple" -b "$work/stripped" -d 1
 

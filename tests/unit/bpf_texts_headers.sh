@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every BPF text compiles against Debian 12's newest kernel headers, 6.12,
 # whose uapi linux/bpf.h is newer than libbcc 0.26's own copy (without
-# common/compat.c, texts including net/sock.h fail there), and the
+# lib/compat.c, texts including net/sock.h fail there), and the
 # compile sees the headers' struct sizes: sizeof(struct bpf_list_node) is
 # 24 there. Against 6.1's headers, libbcc's copy stays (16). bcc-run
 # --features says which copy is used, each time.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The programs the documentation shows build: bcc-c(3)'s EXAMPLES and
 # docs/library.md's ("Write your own tool"), against include/bcc-c and libbcc-c.so;
-# and doc/bcc-c.3 renders without a groff warning.
+# and lib/bcc-c.3 renders without a groff warning.
 # doc_examples.sh SOURCE_DIR LIBDIR
 src=$1 libdir=$2
 set -u
@@ -10,10 +10,10 @@ note_fail() { echo "FAIL: $*"; fail=1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-warnings=$(groff -ww -man -Tutf8 "$src/doc/bcc-c.3" 2>&1 >/dev/null)
+warnings=$(groff -ww -man -Tutf8 "$src/lib/bcc-c.3" 2>&1 >/dev/null)
 [ -z "$warnings" ] || note_fail "groff -ww: $warnings"
 # the first .EX ... .EE block after .SH EXAMPLES, troff escapes undone
-sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$src/doc/bcc-c.3" |
+sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$src/lib/bcc-c.3" |
 	awk '/^\.EX/ { on = 1; next } /^\.EE/ { if (on) exit } on' |
 	sed -e 's/\\e/\\/g' -e 's/\\-/-/g' > "$work/example.c"
 grep -q 'int main' "$work/example.c" || note_fail "no program in EXAMPLES"

@@ -213,13 +213,13 @@ static void test_reads_kernel_structs(const char *src)
 	CHECK(!reads("#include <>\n#include \"\"\n#include <linux/sched.h\n", NULL));
 	CHECK(!reads("#define include <linux/sched.h>\n#includes <linux/sched.h>\n", NULL));
 
-	CHECK(!reads_file(src, "bpf_text/uprobe_simple.bpf.c"));
-	CHECK(!reads_file(src, "bpf_text/strlen_snoop_simple.bpf.c"));
+	CHECK(!reads_file(src, "tools/uprobe_simple/uprobe_simple.bpf.c"));
+	CHECK(!reads_file(src, "tools/strlen_snoop_simple/strlen_snoop_simple.bpf.c"));
 	CHECK(!reads_file(src, "examples/strlen_count.bpf.c"));
 	CHECK(!reads_file(src, "examples/hello_tracepoint.bpf.c"));
-	CHECK(reads_file(src, "bpf_text/tcpv4connect.bpf.c"));
-	CHECK(reads_file(src, "bpf_text/tcpv4connect_args.bpf.c"));
-	CHECK(reads_file(src, "bpf_text/unlinksnoop.bpf.c"));
+	CHECK(reads_file(src, "tools/tcpv4connect/tcpv4connect.bpf.c"));
+	CHECK(reads_file(src, "tools/tcpv4connect_args/tcpv4connect_args.bpf.c"));
+	CHECK(reads_file(src, "tools/unlinksnoop/unlinksnoop.bpf.c"));
 	CHECK(reads_file(src, "examples/open_events.bpf.c"));
 }
 

@@ -1,5 +1,5 @@
 /* --metrics and --metrics-textfile: the running session's tables, scraped
- * by common/metrics_scrape.c, served over HTTP by common/metrics_serve.c
+ * by cli/metrics/metrics_scrape.c, served over HTTP by cli/metrics/metrics_serve.c
  * or written to node_exporter's textfile directory. Everything here is
  * opened before the first attach, so a bad address or directory leaves
  * nothing behind. */
