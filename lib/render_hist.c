@@ -132,7 +132,7 @@ static void section_print(FILE *out, const struct sections *s, const size_t *idx
 		fputc('\n', out);
 		section_label(out, s->kt, s->slot, key, false);
 		fputc('\n', out);
-		hist_print_log2(out, vals, nslots, "value");
+		hist__print_log2(out, vals, nslots, "value");
 	}
 	memset(vals, 0, nslots * sizeof(*vals));
 }
