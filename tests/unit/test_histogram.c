@@ -5,29 +5,24 @@
 #include <bcc-c/histogram.h>
 
 #include "check.h"
+#include "memout.h"
 
 #include <stdlib.h>
 
 static char *log2_of(const uint64_t *vals, size_t n, const char *val_type)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct memout m;
 
-	hist__print_log2(f, vals, n, val_type);
-	fclose(f);
-	return buf;
+	hist__print_log2(memout_open(&m), vals, n, val_type);
+	return memout_close(&m);
 }
 
 static char *linear_of(const uint64_t *vals, size_t n, const char *val_type, bool strip)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct memout m;
 
-	hist__print_linear(f, vals, n, val_type, strip);
-	fclose(f);
-	return buf;
+	hist__print_linear(memout_open(&m), vals, n, val_type, strip);
+	return memout_close(&m);
 }
 
 #define STARS40 "****************************************"

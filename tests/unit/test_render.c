@@ -4,6 +4,7 @@
  * with 16-byte integers and a short trailing array. */
 #include "check.h"
 #include "event_decode.h"
+#include "memout.h"
 #include "render.h"
 #include "stacks.h"
 #include "type_desc.h"
@@ -29,13 +30,10 @@
 
 static char *rendered(const struct td_type *t, const void *data, bool json)
 {
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
+	struct memout m;
 
-	render_value(f, t, data, json);
-	fclose(f);
-	return out;
+	render_value(memout_open(&m), t, data, json);
+	return memout_close(&m);
 }
 
 #define CHECK_RENDER(t, data, json, expected)              \

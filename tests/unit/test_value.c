@@ -3,6 +3,7 @@
 #include <bcc-c/value.h>
 
 #include "check.h"
+#include "memout.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -10,13 +11,10 @@
 
 static char *printed(const struct value_type *t, const void *data, bool json)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct memout m;
 
-	value_type__print(t, data, json, f);
-	fclose(f);
-	return buf;
+	value_type__print(t, data, json, memout_open(&m));
+	return memout_close(&m);
 }
 
 struct key {
