@@ -1,6 +1,9 @@
-/* How bcc-run shows what a BPF program left in its tables: pure functions
+/* The one printer of a BPF program's values: what it left in its tables
+ * (keys, leaves, per-CPU values, histograms, stacks) and the events it
+ * sent (event_decode.c builds a td_type of each field). Pure functions
  * from bytes and a type (type_desc.h) to text or JSON, the same whether
- * the program came from clang or from the compile cache. */
+ * the program came from clang or from the compile cache; the escapers are
+ * escape.h's. */
 #ifndef BCC_C_RENDER_H
 #define BCC_C_RENDER_H
 
