@@ -173,7 +173,7 @@ static void print_slot_hist(struct dump *d)
 		fputs("}\n", d->out);
 	} else {
 		fprintf(d->out, "\n%s:\n", d->tab->name);
-		hist_print_log2(d->out, vals, n, "value");
+		hist__print_log2(d->out, vals, n, "value");
 	}
 	free(vals);
 	free(leaf);

@@ -3,6 +3,7 @@
 #include "cache_trust.h"
 #include "compat.h"
 #include "cpus.h"
+#include "headers.h"
 
 #include <bcc/bcc_version.h>
 #include <ctype.h>
@@ -47,9 +48,9 @@ static unsigned possible_cpus(void)
 
 char *cache_key(const char *text, const char *const *cflags, size_t ncflags)
 {
-	const char *env = getenv("BCC_KERNEL_SOURCE");
-	char kdir[PATH_MAX], *out = NULL;
+	char *out = NULL;
 	struct compat compat;
+	struct headers h;
 	struct utsname un;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
@@ -62,22 +63,18 @@ char *cache_key(const char *text, const char *const *cflags, size_t ncflags)
 	/* libbcc sizes every BPF_PERF_OUTPUT table to it */
 	fprintf(f, "possible_cpus %u\n", possible_cpus());
 	/* the headers, found as libbcc finds them */
-	if (env) {
-		fprintf(f, "BCC_KERNEL_SOURCE %s\n", env);
-		snprintf(kdir, sizeof(kdir), "%s", env);
+	headers_find(&h);
+	if (h.env) {
+		fprintf(f, "BCC_KERNEL_SOURCE %s\n", h.env);
+		stamp(f, h.env, "include/generated/autoconf.h");
+		stamp(f, h.env, "include/linux/kconfig.h");
+		stamp(f, h.env, "Makefile");
 	} else {
-		snprintf(kdir, sizeof(kdir), "/lib/modules/%s", un.release);
-	}
-	if (env) {
-		stamp(f, kdir, "include/generated/autoconf.h");
-		stamp(f, kdir, "include/linux/kconfig.h");
-		stamp(f, kdir, "Makefile");
-	} else {
-		stamp(f, kdir, "build/include/generated/autoconf.h");
-		stamp(f, kdir, "build/include/generated/utsrelease.h");
-		stamp(f, kdir, "build/Makefile");
-		stamp(f, kdir, "source/include/linux/kconfig.h");
-		stamp(f, kdir, "source/Makefile");
+		stamp(f, h.build, "include/generated/autoconf.h");
+		stamp(f, h.build, "include/generated/utsrelease.h");
+		stamp(f, h.build, "Makefile");
+		stamp(f, h.source, "include/linux/kconfig.h");
+		stamp(f, h.source, "Makefile");
 	}
 	/* only when the headers' uapi bpf.h replaces libbcc's, so that every
 	 * other key stays as it was */

@@ -30,7 +30,7 @@
  * bcc-c. */
 #include "compat.h"
 
-#include "feature.h"
+#include "headers.h"
 #include "uapi_names.h"
 
 #include <bcc/bcc_version.h>
@@ -161,14 +161,15 @@ static int map_file(const char *path, char **buf, size_t *len)
 void compat_detect(struct compat *c)
 {
 	struct compat_cmp cmp;
-	char build[PATH_MAX], real[PATH_MAX], *text = NULL;
+	struct headers h;
+	char *text = NULL;
 	size_t len;
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	feature_headers_dirs(c->kpath, build, sizeof(c->kpath));
-	snprintf(c->uapi, sizeof(c->uapi), "%s/include/uapi/linux/bpf.h",
-		 realpath(c->kpath, real) ? real : c->kpath);
+	headers_find(&h);
+	snprintf(c->kpath, sizeof(c->kpath), "%s", h.kpath);
+	snprintf(c->uapi, sizeof(c->uapi), "%s", h.uapi);
 	if (!compat_libbcc_nnames) {
 		snprintf(c->detail, sizeof(c->detail), "libbcc %s's own copy: the build found no "
 			 "copy in libbcc.so to compare the headers' with", LIBBCC_VERSION);

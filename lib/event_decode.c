@@ -5,8 +5,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,134 +84,35 @@ int event_layout_parse(const char *const *descs, size_t n, struct event_layout *
 	return 0;
 }
 
-/* The length of the UTF-8 sequence at p (avail bytes), setting *valid. An
- * invalid one's length is its maximal subpart (Unicode 3.9, as Python's
- * errors="replace" and browsers count): the bytes one U+FFFD replaces.
- * Overlongs, surrogates and code points above U+10FFFF are invalid. */
-size_t utf8_seq(const unsigned char *p, size_t avail, bool *valid)
+/* The td_type of field f, built in the caller's elem and arr: one element
+ * (elem) and, for T[N], the array of them; char[N] is text, as in a table. */
+static const struct td_type *field_type(const struct event_field *f, struct td_type *elem,
+					struct td_type *arr)
 {
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	size_t need;
+	static const enum td_kind kinds[] = {
+		[FIELD_INT] = TD_INT, [FIELD_UINT] = TD_UINT, [FIELD_CHARS] = TD_CHARS,
+		[FIELD_PTR] = TD_PTR,
+	};
 
-	*valid = false;
-	if (c < 0x80) {
-		*valid = true;
-		return 1;
+	*elem = (struct td_type){ .kind = kinds[f->kind], .size = f->elem_size,
+				  .align = f->elem_size };
+	if (f->kind == FIELD_CHARS) {
+		elem->size = elem->count = f->count;
+		return elem;
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		lo = c == 0xe0 ? 0xa0 : 0x80; /* overlong below */
-		hi = c == 0xed ? 0x9f : 0xbf; /* surrogates above */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		lo = c == 0xf0 ? 0x90 : 0x80; /* overlong below */
-		hi = c == 0xf4 ? 0x8f : 0xbf; /* beyond U+10FFFF above */
-	} else {
-		return 1; /* a continuation byte, C0, C1 or F5..FF */
-	}
-	for (size_t i = 1; i < need; i++) {
-		if (i >= avail || p[i] < lo || p[i] > hi)
-			return i;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*valid = true;
-	return need;
-}
-
-void json_string(FILE *out, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strnlen(s, n);
-
-	fputc('"', out);
-	for (size_t i = 0; i < len; ) {
-		unsigned char c = p[i];
-		bool valid;
-		size_t seq = utf8_seq(p + i, len - i, &valid);
-
-		if (!valid)
-			fputs("\xef\xbf\xbd", out); /* U+FFFD */
-		else if (seq == 2 && c == 0xc2 && p[i + 1] < 0xa0)
-			fprintf(out, "\\u%04x", p[i + 1]); /* a C1 control: CSI is one */
-		else if (seq > 1)
-			fwrite(p + i, 1, seq, out);
-		else if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c == '\r')
-			fputs("\\r", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-		i += seq;
-	}
-	fputc('"', out);
-}
-
-static void print_scalar(const struct event_field *f, const unsigned char *p, bool json,
-			 FILE *out)
-{
-	uint64_t u = 0;
-	int64_t v;
-
-	if (f->elem_size == 16) {
-		if (render_is_ipv6_name(f->name))
-			render_ipv6(out, p, json);
-		else
-			render_u128(out, p, f->kind == FIELD_INT);
-		return;
-	}
-	memcpy(&u, p, f->elem_size); /* little-endian: the low bytes */
-	if (f->kind == FIELD_PTR) {
-		fprintf(out, "\"0x%" PRIx64 "\"", u);
-		return;
-	}
-	if (f->kind == FIELD_UINT) {
-		fprintf(out, "%" PRIu64, u);
-		return;
-	}
-	/* sign-extend from elem_size bytes */
-	v = f->elem_size == 8 ? (int64_t)u : (int64_t)(u << (64 - 8 * f->elem_size)) >>
-							 (64 - 8 * f->elem_size);
-	fprintf(out, "%" PRId64, v);
+	if (f->count == 1)
+		return elem;
+	*arr = (struct td_type){ .kind = TD_ARRAY, .size = f->elem_size * f->count,
+				 .align = f->elem_size, .elem = elem, .count = f->count };
+	return arr;
 }
 
 void event_format_value(const struct event_field *f, const void *data, bool json, FILE *out)
 {
-	const unsigned char *base = data;
+	struct td_type elem, arr;
 
-	if (f->kind == FIELD_CHARS) {
-		const char *str = (const char *)base + f->offset;
-
-		if (json)
-			json_string(out, str, f->count);
-		else
-			render_escape(out, str, f->count, 0);
-		return;
-	}
-	if (!json && f->kind == FIELD_UINT && f->elem_size == 1 && f->count > 1) {
-		/* u8 buf[N]: bytes, as render_value() shows them in a table */
-		if (!render_byte_addr(out, f->name, base + f->offset, f->count))
-			render_escape(out, (const char *)base + f->offset, f->count,
-				      RENDER_ESC_QUOTE | RENDER_ESC_BYTES);
-		return;
-	}
-	if (f->count > 1)
-		fputc('[', out);
-	for (size_t k = 0; k < f->count; k++) {
-		if (k)
-			fputc(',', out);
-		print_scalar(f, base + f->offset + k * f->elem_size, json, out);
-	}
-	if (f->count > 1)
-		fputc(']', out);
+	render_event_value(out, f->name, field_type(f, &elem, &arr),
+			   (const unsigned char *)data + f->offset, json);
 }
 
 void event_format(const struct event_layout *l, const void *data, size_t size, bool json,

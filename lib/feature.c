@@ -2,6 +2,7 @@
 
 #include "btf.h"
 #include "compat.h"
+#include "headers.h"
 #include "include_line.h"
 #include "trace_pipe.h"
 
@@ -15,7 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
@@ -251,79 +251,43 @@ void feature_kfunc(struct feature *f)
 	set(f, true, "a minimal fentry program on %s loaded and attached", target);
 }
 
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* UTS_RELEASE from the headers' include/generated/utsrelease.h, or "". */
-static void headers_release(const char *dir, char out[256])
-{
-	char path[512], line[256];
-	FILE *fp;
-
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/include/generated/utsrelease.h", dir);
-	fp = fopen(path, "re");
-	if (!fp)
-		return;
-	while (fgets(line, sizeof(line), fp))
-		if (sscanf(line, "#define UTS_RELEASE \"%255[^\"]\"", out) == 1)
-			break;
-	fclose(fp);
-}
-
 void feature_headers_dirs(char *kpath, char *build, size_t len)
 {
-	const char *env = getenv("BCC_KERNEL_SOURCE");
-	char source[PATH_MAX];
-	struct utsname un;
+	struct headers h;
 
-	if (env) {
-		snprintf(kpath, len, "%s", env);
-		snprintf(build, len, "%s", env);
-		return;
-	}
-	uname(&un);
-	snprintf(build, len, "/lib/modules/%s/build", un.release);
-	snprintf(source, sizeof(source), "/lib/modules/%s/source", un.release);
-	/* libbcc compiles in source/ when both exist, else in build/ */
-	snprintf(kpath, len, "%s", is_dir(build) && is_dir(source) ? source : build);
+	headers_find(&h);
+	snprintf(kpath, len, "%s", h.kpath);
+	snprintf(build, len, "%s", h.build);
 }
 
 void feature_headers(struct feature *f)
 {
-	const char *env = getenv("BCC_KERNEL_SOURCE");
-	char kpath[PATH_MAX], build[PATH_MAX], probe[PATH_MAX], rel[256];
-	char resolved[PATH_MAX];
-	struct utsname un;
+	char probe[PATH_MAX + 32], resolved[PATH_MAX];
+	struct headers h;
 
-	uname(&un);
-	feature_headers_dirs(kpath, build, sizeof(kpath));
-	snprintf(probe, sizeof(probe), "%s/include/linux/kconfig.h", kpath);
+	headers_find(&h);
+	snprintf(probe, sizeof(probe), "%s/include/linux/kconfig.h", h.kpath);
 	if (!exists(probe)) {
-		if (env)
+		if (h.env)
 			set(f, false, "BCC_KERNEL_SOURCE=%s holds no kernel headers "
-				      "(no include/linux/kconfig.h); point it at a headers tree", env);
+				      "(no include/linux/kconfig.h); point it at a headers tree", h.env);
 		else
 			set(f, false, "no kernel headers for %s: %s is missing or empty; install "
 				      "linux-headers-%s, or link Debian's linux-headers-*-amd64 there "
 				      "(make setup does), or set BCC_KERNEL_SOURCE",
-			    un.release, kpath, un.release);
+			    h.release, h.kpath, h.release);
 		return;
 	}
-	headers_release(build, rel);
-	if (!realpath(kpath, resolved))
-		snprintf(resolved, sizeof(resolved), "%s", kpath);
-	if (!rel[0])
+	if (!realpath(h.kpath, resolved))
+		snprintf(resolved, sizeof(resolved), "%s", h.kpath);
+	if (!h.headers_release[0])
 		set(f, true, "%s (release unknown)", resolved);
-	else if (!strcmp(rel, un.release))
-		set(f, true, "%s (release %s, matches the running kernel)", resolved, rel);
+	else if (!strcmp(h.headers_release, h.release))
+		set(f, true, "%s (release %s, matches the running kernel)", resolved, h.release);
 	else
 		set(f, true, "%s (release %s; the running kernel is %s: programs that read "
-			     "kernel structs may see wrong offsets)", resolved, rel, un.release);
+			     "kernel structs may see wrong offsets)", resolved, h.headers_release,
+		    h.release);
 }
 
 bool feature_text_reads_kernel_structs(const char *text, char *header, size_t size)
@@ -347,20 +311,18 @@ bool feature_text_reads_kernel_structs(const char *text, char *header, size_t si
 
 bool feature_headers_warning(const char *text, char *msg, size_t len)
 {
-	char kpath[PATH_MAX], build[PATH_MAX], rel[256], header[256];
-	struct utsname un;
+	char header[256];
+	struct headers h;
 
 	if (!feature_text_reads_kernel_structs(text, header, sizeof(header)))
 		return false;
-	uname(&un);
-	feature_headers_dirs(kpath, build, sizeof(kpath));
-	headers_release(build, rel);
-	if (!rel[0] || !strcmp(rel, un.release))
+	headers_find(&h);
+	if (!h.headers_release[0] || !strcmp(h.headers_release, h.release))
 		return false;
 	snprintf(msg, len, "warning: the kernel headers are %s's but the running kernel is %s: "
 		 "this text reads kernel structs (it includes <%s>) and may read wrong field "
 		 "offsets; install the running kernel's headers or set BCC_KERNEL_SOURCE",
-		 rel, un.release, header);
+		 h.headers_release, h.release, header);
 	return true;
 }
 

@@ -61,7 +61,7 @@ static void bucket(size_t i, char low[POW2_DIGITS], char high[POW2_DIGITS])
 	pow2_str(i, true, high);
 }
 
-void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_type)
+void hist__print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_type)
 {
 	size_t idx_max = 0;
 	uint64_t val_max = 0;
@@ -98,6 +98,34 @@ void hist_print_log2(FILE *out, const uint64_t *vals, size_t n, const char *val_
 		else
 			fprintf(out, "%10s -> %-10s : %-8" PRIu64 " |", low, high, vals[i]);
 		stars(out, vals[i], val_max, width);
+		fputs("|\n", out);
+	}
+}
+
+void hist__print_linear(FILE *out, const uint64_t *vals, size_t n, const char *val_type,
+			bool strip_leading_zero)
+{
+	size_t idx_max = 0;
+	uint64_t val_max = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (vals[i]) {
+			idx_max = i;
+			any = true;
+		}
+		if (vals[i] > val_max)
+			val_max = vals[i];
+	}
+	if (!any)
+		return;
+	fprintf(out, "     %-13s : count     distribution\n", val_type);
+	for (size_t i = 0; i <= idx_max; i++) {
+		if (strip_leading_zero && !vals[i])
+			continue;
+		strip_leading_zero = false;
+		fprintf(out, "        %-10zu : %-8" PRIu64 " |", i, vals[i]);
+		stars(out, vals[i], val_max, STARS_MAX);
 		fputs("|\n", out);
 	}
 }

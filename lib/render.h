@@ -1,9 +1,13 @@
-/* How bcc-run shows what a BPF program left in its tables: pure functions
+/* The one printer of a BPF program's values: what it left in its tables
+ * (keys, leaves, per-CPU values, histograms, stacks) and the events it
+ * sent (event_decode.c builds a td_type of each field). Pure functions
  * from bytes and a type (type_desc.h) to text or JSON, the same whether
- * the program came from clang or from the compile cache. */
+ * the program came from clang or from the compile cache; the escapers are
+ * escape.h's. */
 #ifndef BCC_C_RENDER_H
 #define BCC_C_RENDER_H
 
+#include "escape.h"
 #include "type_desc.h"
 
 #include <stdbool.h>
@@ -21,27 +25,15 @@
  * address, as bcc's tools do with inet_ntop(AF_INET6). */
 void render_value(FILE *out, const struct td_type *t, const void *data, bool json);
 
-/* How render_escape() writes: RENDER_ESC_QUOTE between '"' (and '"'
- * escaped); RENDER_ESC_BYTES bytes rather than text up to the first NUL:
- * NUL as \0, and trailing zeros as one \0 ("corpus\n\0" for a u8[64]
- * holding "corpus\n"; "\0" for one of zeros; no \0 at the end: full). */
-enum {
-	RENDER_ESC_QUOTE = 1,
-	RENDER_ESC_BYTES = 2,
-};
+/* Member f of the record at base, as render_value() prints a member. */
+void render_member(FILE *out, const struct td_field *f, const void *base, bool json);
 
-/* Writes s (n bytes) for a terminal, the one escaper of every text a
- * program or another user chose (char[] values, comms, paths, trace
- * messages): valid UTF-8 as is; a backslash doubled; newline, tab and CR
- * as \n, \t, \r; other control bytes, DEL, C1 controls (U+0080..U+009F)
- * and bytes that are not UTF-8 as \xNN, each byte. No escape sequence or
- * line break of the input reaches the output. */
-void render_escape(FILE *out, const char *s, size_t n, unsigned flags);
-
-/* The same into dst (size bytes, NUL-terminated, cut before an escape that
- * does not fit), up to s's first NUL, for a column printed with %-16s;
- * 4 * n + 1 bytes always suffice. Returns dst. */
-const char *render_escape_buf(char *dst, size_t size, const char *s, size_t n);
+/* A field called name of an event (event_format()), by the same printer as
+ * render_value() in an event's style: char[] bare in text (as bcc's tools
+ * print a comm), elements joined by ',' and each element of an array whose
+ * name says address printed as one; a pointer as "0xHEX", quoted. */
+void render_event_value(FILE *out, const char *name, const struct td_type *t,
+			const void *data, bool json);
 
 /* Text mode: n bytes (a u8[4] or u8[16]) of a member whose name says it
  * is an address (render_is_ipv6_name()) as the IPv4 or IPv6 address, as
@@ -101,15 +93,5 @@ void render_stack(FILE *out, const char *name, long long id, const char *const *
 /* Whether a stack id member called name holds user stacks ("user",
  * "ustack"), as opposed to kernel ones. */
 bool render_stack_is_user_name(const char *name);
-
-/* Writes s (n bytes, stopping at NUL) as a JSON string literal: valid UTF-8
- * as is, each invalid sequence as U+FFFD, '"', '\\', control characters
- * (C0, DEL and C1) escaped. */
-void json_string(FILE *out, const char *s, size_t n);
-
-/* The length of the UTF-8 sequence at p (avail > 0 bytes); *valid says
- * whether it is one. An invalid sequence's length is the bytes one U+FFFD
- * replaces (its maximal subpart). Defined in event_decode.c, as json_string(). */
-size_t utf8_seq(const unsigned char *p, size_t avail, bool *valid);
 
 #endif

@@ -18,6 +18,7 @@ enum td_kind {
 	TD_ARRAY,  /* elem[count] */
 	TD_STRUCT,
 	TD_UNION,
+	TD_PTR,    /* a pointer (an event's field): printed in hex */
 };
 
 struct td_field;

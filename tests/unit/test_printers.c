@@ -98,7 +98,7 @@ static char *hist_of(const uint64_t *vals, size_t n, bool json)
 	if (json)
 		hist_json_log2(f, vals, n);
 	else
-		hist_print_log2(f, vals, n, "value");
+		hist__print_log2(f, vals, n, "value");
 	fclose(f);
 	return out;
 }
