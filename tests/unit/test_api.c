@@ -89,9 +89,7 @@ static const char text[] =
 	"\n"
 	"int count(struct pt_regs *ctx)\n"
 	"{\n"
-	"	u32 pid = bpf_get_current_pid_tgid() >> 32;\n"
-	"\n"
-	"	counts.increment(pid);\n"
+	"	counts.increment((u32)(bpf_get_current_pid_tgid() >> 32));\n"
 	"	return 0;\n"
 	"}\n";
 
