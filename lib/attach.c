@@ -225,9 +225,8 @@ int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *opts)
 	if (!valid)
 		return tracer__fail(t, -EINVAL, "cannot attach a uprobe: %s", opts__refusal(opts));
 	if (!u->fn_name || !u->binary)
-		return tracer__fail(t, -EINVAL, "cannot attach a uprobe: no %s (tracer_uprobe.%s "
-				    "is NULL)", u->fn_name ? "binary" : "BPF function",
-				    u->fn_name ? "binary" : "fn_name");
+		return tracer__fail(t, -EINVAL, "cannot attach a uprobe: no %s given",
+				    u->fn_name ? "binary" : "BPF function");
 	err = resolve_uprobe(t, u, what, path, sizeof(path), &offset);
 	if (err)
 		return err;

@@ -261,8 +261,8 @@ int tracer__compile(struct tracer *t, const struct tracer_src *opts)
 	if (!opts__copy(&copy, sizeof(copy), opts))
 		return tracer__fail(t, -EINVAL, "cannot compile: %s", opts__refusal(opts));
 	if (!src->text)
-		return tracer__fail(t, -EINVAL, "cannot compile '%s': no text (tracer_src.text is "
-				    "NULL)", src->name ? src->name : "BPF text");
+		return tracer__fail(t, -EINVAL, "cannot compile '%s': no BPF text given",
+				    src->name ? src->name : "BPF text");
 
 	t->name = strdup(src->name ? src->name : "BPF text");
 	if (!t->name)
