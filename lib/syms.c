@@ -80,14 +80,13 @@ static int ksyms_add_line(struct ksyms *ks, char *line, size_t lineno)
 			*strchr(mod = p + 1, ']') = '\0';
 	}
 	*p = '\0';
+	/* a failure frees the whole object: cap may run ahead of syms then */
 	if (ks->n == ks->cap) {
-		size_t cap = ks->cap ? 2 * ks->cap : 4096;
-		struct ksym *syms = realloc(ks->syms, cap * sizeof(*syms));
-
-		if (!syms)
+		ks->cap = ks->cap ? 2 * ks->cap : 4096;
+		sym = reallocarray(ks->syms, ks->cap, sizeof(*sym));
+		if (!sym)
 			return -ENOMEM;
-		ks->syms = syms;
-		ks->cap = cap;
+		ks->syms = sym;
 	}
 	sym = &ks->syms[ks->n];
 	*sym = (struct ksym){ .addr = addr, .line = lineno, .name = strdup(name),
