@@ -301,11 +301,11 @@ static char *frame_name(struct stacks *s, uint64_t addr, int pid)
 	bool kernel = syms_is_kernel_addr(addr);
 	const struct ksyms *ks = kernel ? ksyms_of(s) : NULL;
 	struct usyms *us = kernel ? NULL : usyms_for(s, pid);
-	int len = syms__format_frame(ks, us, addr, NULL, 0);
+	int len = syms_format_frame(ks, us, addr, NULL, 0);
 	char *str = len < 0 ? NULL : malloc((size_t)len + 1);
 
 	if (str)
-		syms__format_frame(ks, us, addr, str, (size_t)len + 1);
+		syms_format_frame(ks, us, addr, str, (size_t)len + 1);
 	return str;
 }
 

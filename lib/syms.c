@@ -257,7 +257,7 @@ int syms_is_kernel_addr(uint64_t addr)
 	return addr >> 63;
 }
 
-int syms__format_frame(const struct ksyms *ks, struct usyms *us, uint64_t addr, char *buf,
+int syms_format_frame(const struct ksyms *ks, struct usyms *us, uint64_t addr, char *buf,
 		       size_t len)
 {
 	struct sym_info sym;

@@ -72,7 +72,7 @@ BCC_C_API int syms_is_kernel_addr(uint64_t addr);
  * to nothing. Kernel addresses are looked up in ks, others in us; either
  * may be NULL (the frame is then unknown). Returns the length the whole
  * text needs, as snprintf(). */
-BCC_C_API int syms__format_frame(const struct ksyms *ks, struct usyms *us, uint64_t addr,
+BCC_C_API int syms_format_frame(const struct ksyms *ks, struct usyms *us, uint64_t addr,
 				 char *buf, size_t len);
 
 BCC_C_END_DECLS

@@ -65,11 +65,11 @@ static void check_kernel(void)
 	CHECK_STR(sym.name, "ext4_lookup");
 	CHECK_STR(sym.module, "ext4");
 	CHECK_INT(ksyms__resolve(ks, 0xffffffff80000000, &sym), -ENOENT);
-	syms__format_frame(ks, NULL, 0xffffffff81003042, buf, sizeof(buf));
+	syms_format_frame(ks, NULL, 0xffffffff81003042, buf, sizeof(buf));
 	CHECK_STR(buf, "do_syscall_64+0x42");
-	syms__format_frame(ks, NULL, 0xffffffff80000001, buf, sizeof(buf));
+	syms_format_frame(ks, NULL, 0xffffffff80000001, buf, sizeof(buf));
 	CHECK_STR(buf, "0xffffffff80000001 [unknown]");
-	CHECK_INT(syms__format_frame(ks, NULL, 0xffffffff81003042, buf, 4), 18);
+	CHECK_INT(syms_format_frame(ks, NULL, 0xffffffff81003042, buf, 4), 18);
 	CHECK_STR(buf, "do_");
 	ksyms__free(ks);
 
@@ -131,7 +131,7 @@ static void check_user(void)
 	CHECK_STR(sym.name, "test_syms_marker");
 	CHECK_INT(sym.offset, 2);
 	CHECK(sym.module && strstr(sym.module, "test_syms"));
-	syms__format_frame(NULL, us, addr, buf, sizeof(buf));
+	syms_format_frame(NULL, us, addr, buf, sizeof(buf));
 	CHECK_STR(buf, "test_syms_marker+0x2");
 	CHECK_INT(usyms__resolve(us, 8, &sym), -ENOENT);
 	usyms__free(us);
