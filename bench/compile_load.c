@@ -13,7 +13,7 @@
 int main(int argc, char **argv)
 {
 	struct tool_opts opts = { .duration = 0 };
-	struct tracer_src src = { 0 };
+	BCC_C_OPTS(tracer_src, src, .no_cache = 0);
 	struct tracer *t;
 	char *text = NULL;
 	size_t len = 0;
@@ -34,9 +34,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fclose(f);
-	src = (struct tracer_src){ .text = text, .name = argv[i],
-				   .cflags = (const char *const *)argv + i + 1,
-				   .ncflags = (size_t)(argc - i - 1), .no_cache = opts.no_cache };
+	src.text = text;
+	src.name = argv[i];
+	src.cflags = (const char *const *)argv + i + 1;
+	src.ncflags = (size_t)(argc - i - 1);
+	src.no_cache = opts.no_cache;
 	t = tracer__new();
 	err = tracer__compile(t, &src);
 	for (size_t k = 0; !err && k < tracer__num_functions(t); k++) {

@@ -33,6 +33,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
+	BCC_C_OPTS(tracer_uprobe, probe, .fn_name = "on_func", .symbol = "func");
 	struct tool_opts opts = { .duration = -1 };
 	struct tracer *t = NULL;
 	struct perf_buf *pb = NULL;
@@ -49,9 +50,9 @@ int main(int argc, char **argv)
 			(size_t)(argc - 5));
 	if (err)
 		return 1;
+	probe.binary = argv[2];
 	if (strcmp(argv[2], "-"))
-		err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "on_func",
-			.binary = argv[2], .symbol = "func" });
+		err = tracer__attach_uprobe(t, &probe);
 	if (!err)
 		err = perf_buf__open(t, "events", &(struct perf_buf_opts){
 			.page_cnt = (size_t)atoi(argv[3]), .sample = on_event }, &pb);

@@ -331,8 +331,8 @@ int tool_open(struct tracer **out, const struct tool_opts *opts, const char *emb
 	      const char *name, const char *const *cflags, size_t ncflags)
 {
 	const char *path = opts->bpf_file;
-	struct tracer_src src = { .text = embedded, .name = name, .cflags = cflags,
-				  .ncflags = ncflags, .no_cache = opts->no_cache };
+	BCC_C_OPTS(tracer_src, src, .text = embedded, .name = name, .cflags = cflags,
+		   .ncflags = ncflags, .no_cache = opts->no_cache);
 	struct tracer *t;
 	char *text = NULL;
 	int err;

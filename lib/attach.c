@@ -7,6 +7,7 @@
 #include "feature.h"
 #include "ifunc.h"
 #include "ksyms.h"
+#include "opts.h"
 #include "suggest.h"
 #include "trace_pipe.h"
 #include "uprobe_target.h"
@@ -209,8 +210,11 @@ static void uprobe_einval_hint(const char *path, uint64_t offset, char *buf, siz
 		 "%soffset: 0x%llx'", inode, (unsigned long long)offset);
 }
 
-int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
+int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *opts)
 {
+	struct tracer_uprobe copy;
+	bool valid = opts__copy(&copy, sizeof(copy), opts);
+	const struct tracer_uprobe *u = &copy;
 	enum probe_kind kind = u->retprobe ? PROBE_URETPROBE : PROBE_UPROBE;
 	const char *what = probe_kind_str(kind);
 	char path[PATH_MAX], ev_name[PATH_MAX + 64], where[PATH_MAX + 64];
@@ -218,6 +222,11 @@ int tracer__attach_uprobe(struct tracer *t, const struct tracer_uprobe *u)
 	uint64_t offset;
 	int fd, pfd, err;
 
+	if (!valid)
+		return tracer__fail(t, -EINVAL, "cannot attach a uprobe: %s", opts__refusal(opts));
+	if (!u->fn_name || !u->binary)
+		return tracer__fail(t, -EINVAL, "cannot attach a uprobe: no %s given",
+				    u->fn_name ? "binary" : "BPF function");
 	err = resolve_uprobe(t, u, what, path, sizeof(path), &offset);
 	if (err)
 		return err;

@@ -2,11 +2,10 @@
 
 #include "notice.h"
 #include "render.h"
-#include "table.h"
+#include "stack_trace.h"
+#include "syms.h"
 
-#include <bcc/bcc_syms.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -18,8 +17,8 @@
 
 /* A process's symbols, loaded once: bcc reads every mapped ELF file. */
 struct symcache {
-	int pid;
-	void *cache;
+	int pid; /* 0: a free slot */
+	struct usyms *syms;
 };
 
 struct stack_table {
@@ -39,7 +38,8 @@ struct id_key {
 struct stacks {
 	struct stack_table *tables;
 	size_t ntables;
-	void *kernel; /* libbcc's /proc/kallsyms symbols, loaded on first use */
+	struct ksyms *kernel; /* /proc/kallsyms, loaded on first use */
+	bool kernel_tried;
 	struct symcache caches[MAX_SYMCACHES];
 	size_t next_cache;
 	bool noted_ambiguous;
@@ -99,10 +99,8 @@ void stacks__free(struct stacks *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < MAX_SYMCACHES; i++)
-		if (s->caches[i].cache)
-			bcc_free_symcache(s->caches[i].cache, s->caches[i].pid);
-	if (s->kernel)
-		bcc_free_symcache(s->kernel, -1);
+		usyms__free(s->caches[i].syms);
+	ksyms__free(s->kernel);
 	for (size_t i = 0; i < s->nkeys; i++)
 		free(s->keys[i].table);
 	free(s->keys);
@@ -120,167 +118,6 @@ void stacks__set_pid(struct stacks *s, int pid)
 {
 	if (s)
 		s->pid = pid;
-}
-
-static bool is_ident_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_';
-}
-
-static const char *skip_space(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-/* The identifier at p: its length (0: none). */
-static size_t ident_len(const char *p)
-{
-	size_t n = 0;
-
-	if (*p >= '0' && *p <= '9')
-		return 0;
-	while (is_ident_char(p[n]))
-		n++;
-	return n;
-}
-
-/* p just after a call's '(': the length of its arguments up to the
- * matching ')', or 0 when it has none. */
-static size_t args_len(const char *p)
-{
-	int depth = 1;
-
-	for (size_t n = 0; p[n]; n++) {
-		if (p[n] == '(')
-			depth++;
-		else if (p[n] == ')' && !--depth)
-			return n;
-	}
-	return 0;
-}
-
-/* Whether the expression at p is a get_stackid() call, after casts:
- * "S.get_stackid(ctx, FLAGS)" or "bpf_get_stackid(ctx, &S, FLAGS)". Then
- * stack gets S and user whether FLAGS ask for the user stack. */
-static bool stackid_call(const char *p, char *stack, size_t len, bool *user)
-{
-	const char *args, *name;
-	size_t n, nargs, name_len;
-
-	for (p = skip_space(p); *p == '(';) { /* "(int)" */
-		n = args_len(p + 1);
-		if (!n || memchr(p + 1, '(', n))
-			return false;
-		p = skip_space(p + 1 + n + 1);
-	}
-	name = p;
-	name_len = ident_len(p);
-	if (!name_len)
-		return false;
-	p = skip_space(p + name_len);
-	if (name_len == 15 && !strncmp(name, "bpf_get_stackid", 15)) {
-		if (*p != '(')
-			return false;
-		args = p + 1;
-		nargs = args_len(args);
-		/* the table is the second argument */
-		p = memchr(args, ',', nargs);
-		if (!p)
-			return false;
-		p = skip_space(p + 1);
-		if (*p == '&')
-			p = skip_space(p + 1);
-		name = p;
-		name_len = ident_len(p);
-	} else {
-		if (*p != '.')
-			return false;
-		p = skip_space(p + 1);
-		if (ident_len(p) != 11 || strncmp(p, "get_stackid", 11))
-			return false;
-		p = skip_space(p + 11);
-		if (*p != '(')
-			return false;
-		args = p + 1;
-		nargs = args_len(args);
-	}
-	if (!name_len || !nargs || name_len >= len)
-		return false;
-	memcpy(stack, name, name_len);
-	stack[name_len] = '\0';
-	*user = memmem(args, nargs, "BPF_F_USER_STACK", 16) != NULL;
-	return true;
-}
-
-/* The next whole word word in text at or after p, or NULL. */
-static const char *find_word(const char *p, const char *text, const char *word)
-{
-	size_t n = strlen(word);
-
-	while ((p = strstr(p, word))) {
-		if ((p == text || !is_ident_char(p[-1])) && !is_ident_char(p[n]))
-			return p;
-		p += n;
-	}
-	return NULL;
-}
-
-/* Whether variable var is assigned a get_stackid() call ("var = ...", a
- * declaration's initializer too). */
-static bool assigned_stackid(const char *text, const char *var, size_t var_len, char *stack,
-			     size_t len, bool *user)
-{
-	char name[128];
-	const char *p = text;
-
-	if (var_len >= sizeof(name))
-		return false;
-	memcpy(name, var, var_len);
-	name[var_len] = '\0';
-	while ((p = find_word(p, text, name))) {
-		const char *eq = skip_space(p + var_len);
-
-		/* not a member of something else: "key.id = ..." */
-		if ((p == text || (p[-1] != '.' && p[-1] != '>')) && *eq == '=' && eq[1] != '=' &&
-		    stackid_call(eq + 1, stack, len, user))
-			return true;
-		p += var_len;
-	}
-	return false;
-}
-
-bool stacks_text_id_key(const char *text, const char *table, char *stack, size_t len,
-			bool *user)
-{
-	const char *p = text;
-
-	while (text && (p = find_word(p, text, table))) {
-		const char *q = skip_space(p + strlen(table)), *key;
-		size_t n;
-
-		p += strlen(table);
-		/* table.METHOD(KEY or table.METHOD(&KEY */
-		if (*q != '.' || !(n = ident_len(q = skip_space(q + 1))))
-			continue;
-		q = skip_space(q + n);
-		if (*q != '(')
-			continue;
-		q = skip_space(q + 1);
-		if (*q == '&')
-			q = skip_space(q + 1);
-		if (stackid_call(q, stack, len, user))
-			return true;
-		key = q;
-		n = ident_len(key);
-		/* a variable, not the start of a longer expression */
-		q = skip_space(key + n);
-		if (n && (*q == ')' || *q == ',') && assigned_stackid(text, key, n, stack, len, user))
-			return true;
-	}
-	return false;
 }
 
 static size_t id_suffix(const char *name)
@@ -429,45 +266,47 @@ bool stacks__is_referred(const struct stacks *s, const char *name)
 	return false;
 }
 
-/* pid's symbols (NULL when libbcc cannot load them). */
-static void *symcache_for(struct stacks *s, int pid)
+/* pid's symbols (NULL when they cannot be read); an object is kept per
+ * process, even a failed one, so that each is tried once. */
+static struct usyms *usyms_for(struct stacks *s, int pid)
 {
 	struct symcache *c;
 
-	if (pid < 0) {
-		if (!s->kernel)
-			s->kernel = bcc_symcache_new(-1, NULL);
-		return s->kernel;
-	}
+	if (pid <= 0)
+		return NULL;
 	for (size_t i = 0; i < MAX_SYMCACHES; i++)
-		if (s->caches[i].cache && s->caches[i].pid == pid)
-			return s->caches[i].cache;
+		if (s->caches[i].pid == pid)
+			return s->caches[i].syms;
 	c = &s->caches[s->next_cache];
 	s->next_cache = (s->next_cache + 1) % MAX_SYMCACHES;
-	if (c->cache)
-		bcc_free_symcache(c->cache, c->pid);
+	usyms__free(c->syms);
 	c->pid = pid;
-	c->cache = bcc_symcache_new(pid, NULL);
-	return c->cache;
+	c->syms = usyms__new(pid);
+	return c->syms;
 }
 
-/* x86_64 and arm64 keep the kernel in the upper half of the address space. */
-static bool is_kernel_addr(uint64_t addr)
+/* The kernel's symbols, read on the first kernel frame. */
+static const struct ksyms *ksyms_of(struct stacks *s)
 {
-	return addr >> 63;
+	if (!s->kernel && !s->kernel_tried) {
+		s->kernel_tried = true;
+		s->kernel = ksyms__load(NULL);
+	}
+	return s->kernel;
 }
 
 /* "sym+0xoff", or "0xADDR [unknown]"; NULL when out of memory. */
 static char *frame_name(struct stacks *s, uint64_t addr, int pid)
 {
-	void *cache = symcache_for(s, is_kernel_addr(addr) ? -1 : pid);
-	struct bcc_symbol sym = { 0 };
-	char *str;
+	bool kernel = syms_is_kernel_addr(addr);
+	const struct ksyms *ks = kernel ? ksyms_of(s) : NULL;
+	struct usyms *us = kernel ? NULL : usyms_for(s, pid);
+	int len = syms_format_frame(ks, us, addr, NULL, 0);
+	char *str = len < 0 ? NULL : malloc((size_t)len + 1);
 
-	if (cache && (is_kernel_addr(addr) || pid > 0) &&
-	    bcc_symcache_resolve_no_demangle(cache, addr, &sym) == 0 && sym.name)
-		return asprintf(&str, "%s+0x%" PRIx64, sym.name, sym.offset) < 0 ? NULL : str;
-	return asprintf(&str, "0x%" PRIx64 " [unknown]", addr) < 0 ? NULL : str;
+	if (str)
+		syms_format_frame(ks, us, addr, str, (size_t)len + 1);
+	return str;
 }
 
 /* The stack of id in st under the heading name. */
@@ -477,16 +316,13 @@ static void print_stack(struct stacks *s, struct stack_table *st, const char *na
 	size_t depth = st ? st->tab.leaf_size / sizeof(uint64_t) : 0, n = 0;
 	uint64_t *ips = calloc(depth ? depth : 1, sizeof(*ips));
 	char **frames = calloc(depth ? depth : 1, sizeof(*frames));
-	uint32_t key = (uint32_t)id;
+	int got = st && ips ? stack_trace__ips(&st->tab, id, ips, depth) : 0;
 
 	if (!st || !ips || !frames)
 		goto out;
-	if (id >= 0 && table__lookup(&st->tab, &key, ips) == 0) {
-		/* the kernel ends a stack shorter than the table's depth with 0 */
-		for (; n < depth && ips[n]; n++)
-			if (!(frames[n] = frame_name(s, ips[n], pid)))
-				goto out;
-	}
+	for (; got > 0 && n < (size_t)got; n++)
+		if (!(frames[n] = frame_name(s, ips[n], pid)))
+			goto out;
 	render_stack(out, name, id, (const char *const *)frames, n, json);
 out:
 	for (size_t i = 0; i < n; i++)

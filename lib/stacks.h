@@ -10,6 +10,7 @@
 #define BCC_C_STACKS_H
 
 #include "event_decode.h"
+#include "stack_text.h"
 #include "tracer.h"
 #include "type_desc.h"
 
@@ -34,15 +35,6 @@ void stacks__set_text(struct stacks *s, const char *text);
  * the default, when they may come from any process. Before
  * stacks__claim_key(). */
 void stacks__set_pid(struct stacks *s, int pid);
-
-/* Whether text keys table by whole stack ids: the key a method of table is
- * called with ("counts.increment(id)", "counts.lookup(&id)") is a
- * get_stackid() call, or a variable assigned one ("id =
- * stacks.get_stackid(ctx, 0)", "bpf_get_stackid(ctx, &stacks, 0)"). Then
- * stack (len bytes) gets the stack table's name, and user whether the
- * call asks for user stacks (BPF_F_USER_STACK). */
-bool stacks_text_id_key(const char *text, const char *table, char *stack, size_t len,
-			bool *user);
 
 /* Whether a member called name holds a stack id. */
 bool stacks_is_id_name(const char *name);

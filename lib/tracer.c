@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "event_decode.h"
 #include "feature.h"
+#include "opts.h"
 
 #include <bcc/libbpf.h>
 #include <errno.h>
@@ -249,11 +250,19 @@ static int load_cached(struct tracer *t, const struct tracer_src *src)
 	return err;
 }
 
-int tracer__compile(struct tracer *t, const struct tracer_src *src)
+int tracer__compile(struct tracer *t, const struct tracer_src *opts)
 {
+	struct tracer_src copy;
+	const struct tracer_src *src = &copy;
 	struct feature priv;
 	void *mod;
 	int err;
+
+	if (!opts__copy(&copy, sizeof(copy), opts))
+		return tracer__fail(t, -EINVAL, "cannot compile: %s", opts__refusal(opts));
+	if (!src->text)
+		return tracer__fail(t, -EINVAL, "cannot compile '%s': no BPF text given",
+				    src->name ? src->name : "BPF text");
 
 	t->name = strdup(src->name ? src->name : "BPF text");
 	if (!t->name)

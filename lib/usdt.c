@@ -487,10 +487,11 @@ int usdt__attach(struct usdt *u, struct tracer *t)
 						    "libbcc lost its location %d", c->provider,
 						    c->spec->probe, l);
 			/* in a process libbcc has set the semaphore itself */
-			err = tracer__attach_uprobe(t, &(struct tracer_uprobe){
-				.fn_name = c->spec->fn, .binary = loc.bin_path, .addr = loc.address,
-				.pid = c->spec->pid,
-				.ref_ctr_offset = c->spec->pid ? 0 : c->sem_offset });
+			BCC_C_OPTS(tracer_uprobe, probe, .fn_name = c->spec->fn,
+				   .binary = loc.bin_path, .addr = loc.address, .pid = c->spec->pid,
+				   .ref_ctr_offset = c->spec->pid ? 0 : c->sem_offset);
+
+			err = tracer__attach_uprobe(t, &probe);
 			if (err)
 				return err;
 		}

@@ -78,7 +78,7 @@ static void on_lost(void *ctx, int cpu, uint64_t lost)
 
 int main(int argc, char **argv)
 {
-	const struct tracer_src src = { .text = text, .name = "perf_events.bpf.c" };
+	const BCC_C_OPTS(tracer_src, src, .text = text, .name = "perf_events.bpf.c");
 	const struct perf_buf_opts opts = { .page_cnt = 64, .sample = on_event, .lost = on_lost };
 	struct perf_buf *pb = NULL;
 	struct tracer *t;

@@ -48,7 +48,9 @@ static int print(enum tracer_print_level level, const char *fmt, va_list ap)
 
 int main(int argc, char **argv)
 {
-	const struct tracer_src src = { .text = text, .name = "uprobe_count.bpf.c" };
+	const BCC_C_OPTS(tracer_src, src, .text = text, .name = "uprobe_count.bpf.c");
+	const BCC_C_OPTS(tracer_uprobe, probe, .fn_name = "count", .binary = argv[1],
+			 .symbol = argv[2]);
 	struct tracer_table counts;
 	uint32_t key, next;
 	const uint32_t *prev = NULL;
@@ -71,8 +73,7 @@ int main(int argc, char **argv)
 	}
 	err = tracer__compile(t, &src);
 	if (!err)
-		err = tracer__attach_uprobe(t, &(struct tracer_uprobe){
-			.fn_name = "count", .binary = argv[1], .symbol = argv[2] });
+		err = tracer__attach_uprobe(t, &probe);
 	if (!err)
 		err = tracer__table(t, "counts", &counts);
 	if (err) {

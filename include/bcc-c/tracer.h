@@ -20,7 +20,10 @@ BCC_C_BEGIN_DECLS
 
 struct tracer;
 
+/* What tracer__compile() compiles: an options struct (api.h), declared
+ * with BCC_C_OPTS(tracer_src, src, .text = ..., .name = ...). */
 struct tracer_src {
+	size_t sz;                  /* sizeof(struct tracer_src), as BCC_C_OPTS sets it */
 	const char *text;           /* the BPF text (bcc dialect) */
 	const char *name;           /* shown in diagnostics, e.g. "uprobe_simple.bpf.c" */
 	const char *const *cflags;  /* extra clang flags such as "-DPID=42" */
@@ -58,7 +61,9 @@ BCC_C_API struct tracer *tracer__new(void);
  * rewrites the entry). On failure the error
  * message carries clang's diagnostics with src->name and the text's own
  * line numbers. Warnings of a successful compile go to the print
- * function (tracer_set_print()) the same way. Call once per tracer. */
+ * function (tracer_set_print()) the same way. Call once per tracer.
+ * -EINVAL when src is NULL or sets fields past those this library knows
+ * (a struct from a newer header: see BCC_C_OPTS). */
 BCC_C_API int tracer__compile(struct tracer *t, const struct tracer_src *src);
 
 /* Whether the program in use came from the cache. */
@@ -86,7 +91,11 @@ BCC_C_API int tracer__attach_kprobe(struct tracer *t, const char *fn_name, const
 				    uint64_t offset);
 BCC_C_API int tracer__attach_kretprobe(struct tracer *t, const char *fn_name, const char *func);
 
+/* Where tracer__attach_uprobe() attaches: an options struct (api.h),
+ * declared with BCC_C_OPTS(tracer_uprobe, u, .fn_name = ..., ...); -EINVAL
+ * when NULL or from a newer header with fields this library lacks set. */
 struct tracer_uprobe {
+	size_t sz;           /* sizeof(struct tracer_uprobe), as BCC_C_OPTS sets it */
 	const char *fn_name; /* BPF function to run */
 	const char *binary;  /* path, program on PATH, or library short name ("c") */
 	const char *symbol;  /* symbol in binary, or NULL to use addr; an IFUNC

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,15 +89,65 @@ static const char text[] =
 	"\n"
 	"int count(struct pt_regs *ctx)\n"
 	"{\n"
-	"	u32 pid = bpf_get_current_pid_tgid() >> 32;\n"
-	"\n"
-	"	counts.increment(pid);\n"
+	"	counts.increment((u32)(bpf_get_current_pid_tgid() >> 32));\n"
 	"	return 0;\n"
 	"}\n";
 
+/* A caller built against a newer header: its struct is longer, with a
+ * field this library does not know. */
+struct newer_src {
+	struct tracer_src known;
+	long future;
+};
+
+struct newer_uprobe {
+	struct tracer_uprobe known;
+	long future;
+};
+
+/* Sized options (BCC_C_OPTS): a longer struct whose unknown tail is set
+ * is refused with -EINVAL and a message, one whose tail is zero is taken,
+ * and an older, shorter one works with the fields it lacks at zero. The
+ * uprobe's target does not exist: the option check passes when the error
+ * is the look-up's -ENOENT. No privileges needed: the checks come first. */
+static void check_sized_opts(void)
+{
+	struct newer_src src = { .known = { .text = text, .name = "api.bpf.c" }, .future = 1 };
+	struct newer_uprobe u = { .known = { .fn_name = "count", .binary = "/nonexistent/api-test",
+					     .symbol = "main" }, .future = 1 };
+	struct tracer *t = tracer__new();
+
+	quiet_begin();
+	src.known.sz = sizeof(src);
+	u.known.sz = sizeof(u);
+	CHECK_INT(tracer__compile(t, &src.known), -EINVAL);
+	CHECK(strstr(tracer__errmsg(t), "sets fields this libbcc-c does not know") != NULL);
+	CHECK_INT(tracer__attach_uprobe(t, &u.known), -EINVAL);
+	CHECK(strstr(tracer__errmsg(t), "cannot attach a uprobe: its options struct sets") != NULL);
+	u.future = 0;
+	CHECK_INT(tracer__attach_uprobe(t, &u.known), -ENOENT);
+	/* older: without ref_ctr_offset (the last field) */
+	u.known.sz = offsetof(struct tracer_uprobe, ref_ctr_offset);
+	u.known.ref_ctr_offset = 99; /* past the caller's size: not read */
+	CHECK_INT(tracer__attach_uprobe(t, &u.known), -ENOENT);
+	u.known.sz = 0; /* not declared with BCC_C_OPTS */
+	CHECK_INT(tracer__attach_uprobe(t, &u.known), -EINVAL);
+	CHECK(strstr(tracer__errmsg(t), "has no size (declare it with BCC_C_OPTS)") != NULL);
+	CHECK_INT(tracer__attach_uprobe(t, NULL), -EINVAL);
+	CHECK_INT(tracer__compile(t, NULL), -EINVAL);
+	quiet_end("sized options");
+	tracer__free(t);
+}
+
 int main(void)
 {
+	const BCC_C_OPTS(tracer_src, bad_src, .text = bad_text, .name = "api_bad.bpf.c",
+			 .no_cache = 1);
+	const BCC_C_OPTS(tracer_src, api_src, .text = text, .name = "api.bpf.c", .no_cache = 1);
+	const BCC_C_OPTS(tracer_uprobe, missing_binary, .fn_name = "count",
+			 .binary = "/nonexistent/api-test", .symbol = "main");
 	struct tracer_table tab = { 0 }, pairs = { 0 };
+	struct tracer_src older_src;
 	const char *names[3] = { 0 };
 	struct perf_buf *pb = NULL;
 	struct usdt_spec spec;
@@ -132,9 +183,7 @@ int main(void)
 	quiet_begin();
 	t = tracer__new();
 	r_table = t ? tracer__table(t, "counts", &tab) : -ENOMEM;
-	r_bad = t ? tracer__compile(t, &(struct tracer_src){ .text = bad_text,
-						    .name = "api_bad.bpf.c", .no_cache = 1 })
-		  : -ENOMEM;
+	r_bad = t ? tracer__compile(t, &bad_src) : -ENOMEM;
 	snprintf(badmsg, sizeof(badmsg), "%s", t ? tracer__errmsg(t) : "");
 	tracer__free(t);
 	tracer__free(NULL);
@@ -162,6 +211,7 @@ int main(void)
 	CHECK(strstr(usdtmsg, "cannot enable USDT probe 'value' for 'fn(){}; int x': FN must "
 			      "name a function of the BPF text, a C identifier") != NULL);
 
+	check_sized_opts();
 	if (geteuid() != 0) {
 		if (check_failures)
 			return CHECK_DONE();
@@ -174,8 +224,7 @@ int main(void)
 	 * types; a table is written and read; perf_buf refuses a hash */
 	quiet_begin();
 	t = tracer__new();
-	r_compile = tracer__compile(t, &(struct tracer_src){ .text = text, .name = "api.bpf.c",
-							     .no_cache = 1 });
+	r_compile = tracer__compile(t, &api_src);
 	ntables = tracer__num_tables(t);
 	for (size_t i = 0; i < ntables && i < 3; i++) {
 		struct tracer_table at;
@@ -193,8 +242,7 @@ int main(void)
 	r_perf = perf_buf__open(t, "counts", &(struct perf_buf_opts){ .page_cnt = 8,
 			.sample = (perf_ring_sample_fn)NULL }, &pb);
 	snprintf(perfmsg, sizeof(perfmsg), "%s", tracer__errmsg(t));
-	r_uprobe = tracer__attach_uprobe(t, &(struct tracer_uprobe){
-		.fn_name = "count", .binary = "/nonexistent/api-test", .symbol = "main" });
+	r_uprobe = tracer__attach_uprobe(t, &missing_binary);
 	snprintf(uprobemsg, sizeof(uprobemsg), "%s", tracer__errmsg(t));
 	quiet_end("compiling and using a text");
 
@@ -240,13 +288,15 @@ int main(void)
 	CHECK_INT(got, 42);
 	tracer__free(t);
 
-	/* 3. without a print function messages are dropped, not printed */
+	/* 3. without a print function messages are dropped, not printed; a
+	 * tracer_src of an older header (without no_cache) compiles */
 	tracer_set_print(NULL);
 	nmessages = 0;
+	older_src = api_src;
+	older_src.sz = offsetof(struct tracer_src, no_cache);
 	quiet_begin();
 	t = tracer__new();
-	r_compile = tracer__compile(t, &(struct tracer_src){ .text = text, .name = "api.bpf.c",
-							     .no_cache = 1 });
+	r_compile = tracer__compile(t, &older_src);
 	tracer__free(t);
 	quiet_end("a compile with warnings and no print function");
 	CHECK_INT(r_compile, 0);

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 		struct tracer *t = tracer__new();
 		char *path = strdup(argv[i]), *flag = strchr(path, ':');
 		const char *cflags[4];
-		struct tracer_src src = { .name = argv[i], .cflags = cflags, .no_cache = 1 };
+		BCC_C_OPTS(tracer_src, src, .name = argv[i], .cflags = cflags, .no_cache = 1);
 		char *text = NULL;
 		int err;
 

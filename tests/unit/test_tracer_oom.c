@@ -67,7 +67,7 @@ int __wrap_vasprintf(char **out, const char *fmt, va_list ap)
 
 static void test_compile(void)
 {
-	struct tracer_src src = { .text = "", .name = "x.bpf.c", .no_cache = true };
+	BCC_C_OPTS(tracer_src, src, .text = "", .name = "x.bpf.c", .no_cache = true);
 	struct tracer *t = tracer__new();
 
 	arm(1); /* the copy of the name */

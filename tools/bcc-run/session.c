@@ -21,10 +21,13 @@ static int attach_spec(struct tracer *t, const struct env *env, enum probe_opt k
 {
 	switch (kind) {
 	case OPT_UPROBE:
-	case OPT_URETPROBE:
-		return tracer__attach_uprobe(t, &(struct tracer_uprobe){
-			.fn_name = s->fn, .binary = s->target, .symbol = s->symbol[0] ? s->symbol : NULL,
-			.addr = s->addr, .pid = (pid_t)env->pid, .retprobe = kind == OPT_URETPROBE });
+	case OPT_URETPROBE: {
+		BCC_C_OPTS(tracer_uprobe, u, .fn_name = s->fn, .binary = s->target,
+			   .symbol = s->symbol[0] ? s->symbol : NULL, .addr = s->addr,
+			   .pid = (pid_t)env->pid, .retprobe = kind == OPT_URETPROBE);
+
+		return tracer__attach_uprobe(t, &u);
+	}
 	case OPT_KPROBE:
 		return tracer__attach_kprobe(t, s->fn, s->target, 0);
 	case OPT_KRETPROBE:
@@ -127,10 +130,13 @@ int session_open(struct bcc_run *r, struct session *s, char *text)
 		return -ENOMEM;
 	}
 	err = usdt_prepend(s, env, r->path, &text);
-	if (!err)
-		err = tool_compile(s->t, &(struct tracer_src){ .text = text, .name = r->path,
+	if (!err) {
+		BCC_C_OPTS(tracer_src, src, .text = text, .name = r->path,
 			   .cflags = (const char *const *)env->cflags, .ncflags = env->ncflags,
-			   .no_cache = env->no_cache });
+			   .no_cache = env->no_cache);
+
+		err = tool_compile(s->t, &src);
+	}
 	if (text != s->text)
 		free(text);
 	s->compile_seconds = monotonic_s() - start;

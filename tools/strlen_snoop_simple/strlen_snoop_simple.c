@@ -33,6 +33,7 @@ static int parse_opt(int opt, const char *arg, void *ctx)
 
 int main(int argc, char **argv)
 {
+	BCC_C_OPTS(tracer_uprobe, probe, .fn_name = "printarg", .binary = "c", .symbol = "strlen");
 	struct tracer *t = NULL;
 	struct tool_opts opts;
 	enum tool_parse_result r;
@@ -46,8 +47,8 @@ int main(int argc, char **argv)
 			"bpf_text/strlen_snoop_simple.bpf.c", NULL, 0);
 	if (err)
 		goto cleanup;
-	err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "printarg",
-		.binary = "c", .symbol = "strlen", .pid = (pid_t)pid });
+	probe.pid = (pid_t)pid;
+	err = tracer__attach_uprobe(t, &probe);
 	if (err) {
 		err = tool_fail(t, err);
 		goto cleanup;

@@ -67,6 +67,8 @@ static int default_binary(char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
+	BCC_C_OPTS(tracer_uprobe, entry, .fn_name = "printarg", .symbol = "func");
+	BCC_C_OPTS(tracer_uprobe, ret, .fn_name = "printret", .symbol = "func", .retprobe = 1);
 	char binary[PATH_MAX];
 	struct tracer *t = NULL;
 	struct tool_opts opts;
@@ -90,12 +92,11 @@ int main(int argc, char **argv)
 			NULL, 0);
 	if (err)
 		goto cleanup;
-	err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "printarg",
-		.binary = env.binary, .symbol = "func", .pid = (pid_t)env.pid });
+	entry.binary = ret.binary = env.binary;
+	entry.pid = ret.pid = (pid_t)env.pid;
+	err = tracer__attach_uprobe(t, &entry);
 	if (!err)
-		err = tracer__attach_uprobe(t, &(struct tracer_uprobe){ .fn_name = "printret",
-			.binary = env.binary, .symbol = "func", .pid = (pid_t)env.pid,
-			.retprobe = 1 });
+		err = tracer__attach_uprobe(t, &ret);
 	if (err) {
 		err = tool_fail(t, err);
 		goto cleanup;
